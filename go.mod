@@ -1,0 +1,11 @@
+module github.com/quarry-chain/quarry
+
+go 1.26.8
+
+require (
+	github.com/btcsuite/btcd/btcec/v2 v2.5.0 // indirect
+	github.com/decred/dcrd/dcrec/secp256k1/v4 v4.4.0 // indirect
+	github.com/holiman/uint256 v1.3.2 // indirect
+	golang.org/x/crypto v0.59.0 // indirect
+	golang.org/x/sys v0.50.0 // indirect
+)
