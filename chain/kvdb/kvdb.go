@@ -1,0 +1,190 @@
+package kvdb
+
+import (
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+
+	"github.com/syndtr/goleveldb/leveldb"
+	leveldberrors "github.com/syndtr/goleveldb/leveldb/errors"
+	"github.com/syndtr/goleveldb/leveldb/filter"
+	"github.com/syndtr/goleveldb/leveldb/iterator"
+	"github.com/syndtr/goleveldb/leveldb/opt"
+	"github.com/syndtr/goleveldb/leveldb/storage"
+	"github.com/syndtr/goleveldb/leveldb/util"
+)
+
+// SchemaVersion is the layout version of the data this code writes. Bump it
+// when the meaning of any stored key changes.
+const SchemaVersion uint32 = 1
+
+// schemaKey holds the big-endian SchemaVersion. It starts with a byte no
+// other key uses so it cannot collide with chain data.
+var schemaKey = []byte("\x00schema-version")
+
+// Errors returned by this package.
+var (
+	ErrNotFound      = errors.New("kvdb: not found")
+	ErrInUse         = errors.New("kvdb: data directory is in use by another process")
+	ErrSchemaVersion = errors.New("kvdb: unsupported database schema version")
+	ErrCorrupt       = errors.New("kvdb: database is corrupt")
+)
+
+// Options tune the store. The zero value is a sensible default.
+type Options struct {
+	// CacheMiB is the block cache size in MiB (default 32).
+	CacheMiB int
+	// NoSync skips fsync on Write. A process crash still loses nothing (the
+	// journal is in the OS's page cache); a power loss may lose the last
+	// writes. For tests and benchmarks.
+	NoSync bool
+}
+
+// DB is an open key-value store.
+type DB struct {
+	ldb    *leveldb.DB
+	stor   storage.Storage // closed with the DB: it holds the directory lock
+	noSync bool
+}
+
+// Open opens (creating if needed) the store in dir.
+func Open(dir string, o Options) (*DB, error) {
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return nil, fmt.Errorf("kvdb: create %s: %w", dir, err)
+	}
+	stor, err := storage.OpenFile(dir, false)
+	if err != nil {
+		// goleveldb's file storage takes an flock on dir/LOCK; failing to
+		// get it means someone else holds it.
+		if isLockError(err) {
+			return nil, fmt.Errorf("%w: %s", ErrInUse, filepath.Clean(dir))
+		}
+		return nil, fmt.Errorf("kvdb: open %s: %w", dir, err)
+	}
+	db, err := openStorage(stor, o)
+	if err != nil {
+		stor.Close()
+		return nil, fmt.Errorf("kvdb: open %s: %w", dir, err)
+	}
+	return db, nil
+}
+
+// OpenMemory returns an empty store that lives in memory.
+func OpenMemory() *DB {
+	db, err := openStorage(storage.NewMemStorage(), Options{NoSync: true})
+	if err != nil {
+		panic("kvdb: memory storage failed to open: " + err.Error())
+	}
+	return db
+}
+
+func openStorage(stor storage.Storage, o Options) (*DB, error) {
+	cache := o.CacheMiB
+	if cache <= 0 {
+		cache = 32
+	}
+	ldb, err := leveldb.Open(stor, &opt.Options{
+		BlockCacheCapacity: cache * opt.MiB,
+		WriteBuffer:        16 * opt.MiB,
+		// State reads often ask for absent keys (new accounts, empty
+		// slots); a bloom filter answers most of them without a disk read.
+		Filter: filter.NewBloomFilter(10),
+	})
+	if leveldberrors.IsCorrupted(err) {
+		return nil, fmt.Errorf("%w: %v", ErrCorrupt, err)
+	}
+	if err != nil {
+		return nil, err
+	}
+	db := &DB{ldb: ldb, stor: stor, noSync: o.NoSync}
+	if err := db.checkSchema(); err != nil {
+		ldb.Close()
+		return nil, err
+	}
+	return db, nil
+}
+
+func (db *DB) checkSchema() error {
+	v, err := db.ldb.Get(schemaKey, nil)
+	switch {
+	case errors.Is(err, leveldb.ErrNotFound):
+		var b [4]byte
+		binary.BigEndian.PutUint32(b[:], SchemaVersion)
+		return db.ldb.Put(schemaKey, b[:], &opt.WriteOptions{Sync: !db.noSync})
+	case err != nil:
+		return err
+	case len(v) != 4:
+		return fmt.Errorf("%w: schema key holds %d bytes", ErrCorrupt, len(v))
+	case binary.BigEndian.Uint32(v) != SchemaVersion:
+		return fmt.Errorf("%w: found %d, this build reads %d", ErrSchemaVersion, binary.BigEndian.Uint32(v), SchemaVersion)
+	}
+	return nil
+}
+
+// Close closes the store and releases the directory lock.
+func (db *DB) Close() error {
+	return errors.Join(db.ldb.Close(), db.stor.Close())
+}
+
+// Get returns the value stored under key, or ErrNotFound. The caller may keep
+// and modify the returned slice.
+func (db *DB) Get(key []byte) ([]byte, error) {
+	v, err := db.ldb.Get(key, nil)
+	if errors.Is(err, leveldb.ErrNotFound) {
+		return nil, ErrNotFound
+	}
+	return v, err
+}
+
+// Has reports whether key is present.
+func (db *DB) Has(key []byte) (bool, error) { return db.ldb.Has(key, nil) }
+
+// Write applies b atomically (and durably unless the store was opened with
+// NoSync).
+func (db *DB) Write(b *Batch) error {
+	return db.ldb.Write(&b.b, &opt.WriteOptions{Sync: !db.noSync})
+}
+
+// Iterate calls fn for every key with the given prefix, in key order, until
+// fn returns false or an error. Key and value are only valid during the call.
+func (db *DB) Iterate(prefix []byte, fn func(key, value []byte) (bool, error)) error {
+	it := db.ldb.NewIterator(util.BytesPrefix(prefix), nil)
+	defer it.Release()
+	return iterate(it, fn)
+}
+
+func iterate(it iterator.Iterator, fn func(key, value []byte) (bool, error)) error {
+	for it.Next() {
+		more, err := fn(it.Key(), it.Value())
+		if err != nil {
+			return err
+		}
+		if !more {
+			break
+		}
+	}
+	return it.Error()
+}
+
+// Batch collects writes to apply atomically with DB.Write. The zero value is
+// an empty batch.
+type Batch struct {
+	b leveldb.Batch
+}
+
+// Put records key = value. Both slices are copied.
+func (b *Batch) Put(key, value []byte) { b.b.Put(key, value) }
+
+// Delete records the removal of key.
+func (b *Batch) Delete(key []byte) { b.b.Delete(key) }
+
+// Len is the number of records in the batch.
+func (b *Batch) Len() int { return b.b.Len() }
+
+// Size is the batch's encoded size in bytes.
+func (b *Batch) Size() int { return len(b.b.Dump()) }
+
+// Reset empties the batch for reuse.
+func (b *Batch) Reset() { b.b.Reset() }
