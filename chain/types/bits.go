@@ -1,7 +1,6 @@
 package types
 
 import (
-	"errors"
 	"fmt"
 	"math/big"
 )
@@ -71,9 +70,8 @@ func TargetToCompact(target *big.Int) uint32 {
 	return size<<24 | mant
 }
 
-// errTargetRange is used by HashMeetsTarget's callers to tell a bad target from
-// a hash that is simply too high.
-var errTargetRange = errors.New("target out of range")
+// ErrTargetRange: a target outside [0, 2^256) has no 32-byte form.
+var ErrTargetRange = fmt.Errorf("%w: target outside the 256-bit range", ErrMalformed)
 
 // HashToBig reads h as a big-endian 256-bit unsigned integer, the way the
 // proof-of-work rule compares a block hash with its target.
@@ -83,7 +81,7 @@ func HashToBig(h Hash) *big.Int { return new(big.Int).SetBytes(h[:]) }
 // hash <= target can be checked by comparing bytes.
 func TargetToHash(target *big.Int) (Hash, error) {
 	if target.Sign() < 0 || target.BitLen() > 256 {
-		return Hash{}, errTargetRange
+		return Hash{}, ErrTargetRange
 	}
 	var h Hash
 	target.FillBytes(h[:])
