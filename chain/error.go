@@ -15,7 +15,7 @@ func (k ErrorKind) Error() string { return string(k) }
 const (
 	ErrBadVersion        = ErrorKind("ErrBadVersion")        // unknown header version
 	ErrBadHeight         = ErrorKind("ErrBadHeight")         // height != parent height + 1
-	ErrUnknownParent     = ErrorKind("ErrUnknownParent")     // parent header not known
+	ErrBadParent         = ErrorKind("ErrBadParent")         // parent hash is not the given parent
 	ErrBadBits           = ErrorKind("ErrBadBits")           // bits not a valid compact target
 	ErrTargetAboveLimit  = ErrorKind("ErrTargetAboveLimit")  // target easier than the PoW limit
 	ErrUnexpectedBits    = ErrorKind("ErrUnexpectedBits")    // bits differ from the ASERT rule
