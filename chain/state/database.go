@@ -1,0 +1,182 @@
+package state
+
+import (
+	"errors"
+	"fmt"
+	"sync"
+
+	"github.com/quarry-chain/quarry/chain/kvdb"
+	"github.com/quarry-chain/quarry/chain/trie"
+	"github.com/quarry-chain/quarry/chain/types"
+)
+
+// Config configures a Database.
+type Config struct {
+	// DB is the store holding the committed state. Required.
+	DB *kvdb.DB
+	// TrieCacheDepth is passed to the trie as its node cache depth (0:
+	// the trie's default; negative: no cache).
+	TrieCacheDepth int
+}
+
+// Database is the committed state: flat records and trie nodes in the
+// store, and the trie (with its node cache) that commits them. It creates
+// StateDBs for executing blocks, applies undo data and hands out
+// consistent Readers. Its methods are safe for concurrent use, but state
+// changes (Commit, ApplyUndo, WriteGenesis) are meant to come from one
+// goroutine, each batch written before the next change is prepared.
+type Database struct {
+	kv         *kvdb.DB // nil for the in-memory genesis calculation
+	flat       kvReader
+	nodes      trie.Reader
+	cacheDepth int
+
+	mu  sync.Mutex
+	tr  *trie.Trie // in sync with the store; nil while a change is pending or after one was dropped
+	gen uint64     // incremented each time tr is taken for a change
+}
+
+// New opens the committed state in cfg.DB (an empty store holds the empty
+// state, whose root is trie.EmptyRoot).
+func New(cfg Config) (*Database, error) {
+	if cfg.DB == nil {
+		return nil, errors.New("state: Config.DB is nil")
+	}
+	d := &Database{
+		kv:         cfg.DB,
+		flat:       cfg.DB,
+		nodes:      trieReader{cfg.DB},
+		cacheDepth: cfg.TrieCacheDepth,
+	}
+	if _, err := d.Root(); err != nil {
+		return nil, err
+	}
+	return d, nil
+}
+
+// Root returns the root of the committed state.
+func (d *Database) Root() (types.Hash, error) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	tr, err := d.trieLocked()
+	if err != nil {
+		return types.Hash{}, err
+	}
+	return tr.Root(), nil
+}
+
+// trieLocked returns the trie in sync with the store, opening it again if
+// a change took it and was never marked written.
+func (d *Database) trieLocked() (*trie.Trie, error) {
+	if d.tr == nil {
+		tr, err := trie.New(trie.Config{Reader: d.nodes, CacheDepth: d.cacheDepth})
+		if err != nil {
+			return nil, fmt.Errorf("state: open trie: %w", err)
+		}
+		d.tr = tr
+	}
+	return d.tr, nil
+}
+
+// takeTrie hands the trie to one change. Until the change's Pending is
+// marked written, the Database holds no trie, so a change whose batch is
+// dropped cannot leave a cache describing state that was never stored.
+func (d *Database) takeTrie() (*trie.Trie, uint64, error) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	tr, err := d.trieLocked()
+	if err != nil {
+		return nil, 0, err
+	}
+	d.tr = nil
+	d.gen++
+	return tr, d.gen, nil
+}
+
+// StateDB returns an execution view on top of the committed state.
+func (d *Database) StateDB() (*StateDB, error) {
+	root, err := d.Root()
+	if err != nil {
+		return nil, err
+	}
+	return newStateDB(d, d.flat, root), nil
+}
+
+// Pending is a state change prepared into a batch: its new root, and for
+// a block its undo data. The Database goes on describing the old state
+// until the caller writes the batch and calls Written.
+type Pending struct {
+	Root types.Hash
+	Undo *Undo // nil for ApplyUndo
+
+	d   *Database
+	tr  *trie.Trie
+	gen uint64
+}
+
+// Written tells the Database that the batch holding this change was
+// written to the store, so that it may keep the updated trie and its
+// cache. Without this call (the block failed validation, the write
+// failed) nothing in memory changed: the next operation reopens the trie
+// from the store. Call it only after a successful write; calling it after
+// another change was prepared has no effect.
+func (p *Pending) Written() {
+	if p == nil || p.d == nil {
+		return
+	}
+	p.d.mu.Lock()
+	defer p.d.mu.Unlock()
+	if p.d.gen == p.gen && p.d.tr == nil {
+		p.d.tr = p.tr
+	}
+}
+
+// trieReader adapts the store to trie.Reader under the trie's prefix.
+type trieReader struct{ r kvReader }
+
+func (t trieReader) Get(key []byte) ([]byte, error) {
+	v, err := t.r.Get(trieNodeKey(key))
+	if errors.Is(err, kvdb.ErrNotFound) {
+		return nil, fmt.Errorf("%w: %x", trie.ErrNotFound, key)
+	}
+	return v, err
+}
+
+// trieWriter adapts a batch to trie.Writer under the trie's prefix.
+type trieWriter struct{ b batch }
+
+func (t trieWriter) Put(key, value []byte) error {
+	t.b.Put(trieNodeKey(key), value)
+	return nil
+}
+
+func (t trieWriter) Delete(key []byte) error {
+	t.b.Delete(trieNodeKey(key))
+	return nil
+}
+
+// batch is the write side: a *kvdb.Batch, or a discarding one when only
+// the root is wanted.
+type batch interface {
+	Put(key, value []byte)
+	Delete(key []byte)
+}
+
+// discardBatch drops every write.
+type discardBatch struct{}
+
+func (discardBatch) Put(key, value []byte) {}
+func (discardBatch) Delete(key []byte)     {}
+
+// emptyReader is a store with nothing in it.
+type emptyReader struct{}
+
+func (emptyReader) Get([]byte) ([]byte, error) { return nil, kvdb.ErrNotFound }
+
+var (
+	_ trie.Reader = trieReader{}
+	_ trie.Writer = trieWriter{}
+	_ batch       = (*kvdb.Batch)(nil)
+	_ kvReader    = (*kvdb.DB)(nil)
+	_ kvReader    = (*kvdb.Snapshot)(nil)
+)

@@ -1,0 +1,136 @@
+package trie
+
+import (
+	"errors"
+	"fmt"
+
+	"github.com/quarry-chain/quarry/chain/types"
+)
+
+// DefaultCacheDepth is the cache depth used when Config.CacheDepth is 0: the
+// nodes within 16 bits of the root, at most 2^17-1 of them (a few tens of
+// MiB), which every update passes through and which with a million keys are
+// most of each path.
+const DefaultCacheDepth = 16
+
+// Config configures a Trie.
+type Config struct {
+	// Reader reads the stored nodes. Required.
+	Reader Reader
+	// CacheDepth bounds the node cache: nodes at positions of at most this
+	// many bits are kept in memory once read or written. 0 means
+	// DefaultCacheDepth, a negative value disables the cache, and values
+	// above MaxCacheDepth mean MaxCacheDepth.
+	CacheDepth int
+}
+
+// Trie is the current version of a stored trie. Get and Prove may be called
+// concurrently with each other but not with Update.
+type Trie struct {
+	r     Reader
+	root  types.Hash
+	cache nodeCache
+}
+
+// Key is a 256-bit trie key; the chain derives keys by hashing.
+type Key = [32]byte
+
+// New opens the trie that cfg.Reader holds, whatever its root.
+func New(cfg Config) (*Trie, error) {
+	if cfg.Reader == nil {
+		return nil, errors.New("trie: Config.Reader is nil")
+	}
+	t := &Trie{r: cfg.Reader, cache: newNodeCache(cfg.CacheDepth)}
+	b, err := t.r.Get(position{}.storageKey())
+	switch {
+	case errors.Is(err, ErrNotFound):
+		t.root = EmptyRoot
+		return t, nil
+	case err != nil:
+		return nil, fmt.Errorf("trie: read root node: %w", err)
+	}
+	n, err := decodeNode(b)
+	if err != nil {
+		return nil, fmt.Errorf("root node: %w", err)
+	}
+	t.root = n.hash
+	t.cache.put(position{}, n)
+	return t, nil
+}
+
+// Open opens the trie that cfg.Reader holds and checks that its root is root,
+// failing with ErrRootMismatch otherwise.
+func Open(cfg Config, root types.Hash) (*Trie, error) {
+	t, err := New(cfg)
+	if err != nil {
+		return nil, err
+	}
+	if t.root != root {
+		return nil, fmt.Errorf("%w: store has %s, want %s", ErrRootMismatch, t.root, root)
+	}
+	return t, nil
+}
+
+// Root returns the root hash of the current version.
+func (t *Trie) Root() types.Hash { return t.root }
+
+// Get returns a copy of the value stored under key, or nil if key is absent.
+func (t *Trie) Get(key Key) ([]byte, error) {
+	if t.root == EmptyRoot {
+		return nil, nil
+	}
+	pos, want := position{}, t.root
+	for {
+		n, err := t.read(pos, want)
+		if err != nil {
+			return nil, err
+		}
+		if n.leaf {
+			if n.path != key {
+				return nil, nil
+			}
+			return append([]byte(nil), n.value...), nil
+		}
+		if commonPrefixLen(&key, &n.path) < uint(n.split) {
+			return nil, nil // key leaves this subtree's prefix before its split
+		}
+		b := bit(&key, uint(n.split))
+		pos, want = childPos(&n.path, n.split, b), n.child[b]
+	}
+}
+
+// read returns the node at pos, which its parent says hashes to want, from
+// the cache or the store. It does not change the cache.
+func (t *Trie) read(pos position, want types.Hash) (*node, error) {
+	if n := t.cache.get(pos); n != nil {
+		if n.hash != want {
+			return nil, fmt.Errorf("%w: cached node at %s is %s, parent wants %s", ErrCorrupt, pos, n.hash, want)
+		}
+		return n, nil
+	}
+	b, err := t.r.Get(pos.storageKey())
+	if errors.Is(err, ErrNotFound) {
+		return nil, fmt.Errorf("%w: node %s at %s is missing", ErrCorrupt, want, pos)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("trie: read node at %s: %w", pos, err)
+	}
+	n, err := decodeNode(b)
+	if err != nil {
+		return nil, fmt.Errorf("node at %s: %w", pos, err)
+	}
+	if n.hash != want {
+		return nil, fmt.Errorf("%w: node at %s hashes to %s, parent wants %s", ErrCorrupt, pos, n.hash, want)
+	}
+	if !pos.holds(&n.path) || (!n.leaf && uint(n.split) < uint(pos.bits)) {
+		// Unreachable when the hash matches a well-formed parent; checked so
+		// that a damaged root can never make a descent loop.
+		return nil, fmt.Errorf("%w: node at %s does not belong there", ErrCorrupt, pos)
+	}
+	return n, nil
+}
+
+// String formats p as bits/hex for error messages.
+func (p position) String() string {
+	return fmt.Sprintf("%d:%x", p.bits, p.path[:(int(p.bits)+7)/8])
+}

@@ -1,0 +1,372 @@
+package trie
+
+import (
+	"bytes"
+	"cmp"
+	"fmt"
+	"slices"
+	"sort"
+
+	"github.com/quarry-chain/quarry/chain/types"
+)
+
+// Change sets Key to Value in a batch; an empty Value deletes Key (the trie
+// stores no empty values, so nil and empty mean the same).
+type Change struct {
+	Key   Key
+	Value []byte
+}
+
+// Update applies a batch of changes to distinct keys, in any order. It writes
+// the new nodes to w and deletes the nodes that become stale (w must copy
+// keys and values it keeps: the trie reuses them), then returns
+// the new root and the undo batch: for every key whose value actually
+// changed, its previous value (nil if it was absent), sorted by key. Updating
+// with the undo batch restores the previous root and the previous stored
+// nodes exactly.
+//
+// After Update returns, the Trie describes the new version and reads it
+// through its Reader, so w must be committed to the store before the next
+// Get, Prove or Update. If Update fails, the Trie is unchanged but w may hold
+// part of the batch and must be discarded. If w is discarded after a
+// successful Update, the Trie must be discarded too (Open it again).
+func (t *Trie) Update(changes []Change, w Writer) (types.Hash, []Change, error) {
+	sorted := slices.Clone(changes)
+	slices.SortFunc(sorted, func(a, b Change) int { return bytes.Compare(a.Key[:], b.Key[:]) })
+	for i, c := range sorted {
+		if len(c.Value) > MaxValueSize {
+			return types.Hash{}, nil, fmt.Errorf("%w: key %x has %d bytes, limit %d", ErrValueTooLarge, c.Key, len(c.Value), MaxValueSize)
+		}
+		if i > 0 && sorted[i-1].Key == c.Key {
+			return types.Hash{}, nil, fmt.Errorf("%w: key %x", ErrDuplicateKey, c.Key)
+		}
+	}
+	u := &updater{t: t, w: w, vacated: make(map[position]struct{})}
+	var root subtree
+	if t.root != EmptyRoot {
+		n, err := u.load(position{}, t.root)
+		if err != nil {
+			return types.Hash{}, nil, err
+		}
+		root = subtree{n: n, stored: true}
+	}
+	res, err := u.apply(root, sorted)
+	if err != nil {
+		return types.Hash{}, nil, err
+	}
+	newRoot := EmptyRoot
+	if res.empty() {
+		if root.stored {
+			u.retire(position{})
+		}
+	} else {
+		if err := u.place(res, position{}); err != nil {
+			return types.Hash{}, nil, err
+		}
+		newRoot = res.hash()
+	}
+	stale := make([]position, 0, len(u.vacated))
+	for p := range u.vacated {
+		stale = append(stale, p)
+	}
+	// Sorted so that the batch, like the tree, does not depend on map order.
+	slices.SortFunc(stale, func(a, b position) int {
+		return cmp.Or(cmp.Compare(a.bits, b.bits), bytes.Compare(a.path[:], b.path[:]))
+	})
+	for _, p := range stale {
+		u.kbuf = p.appendStorageKey(u.kbuf[:0])
+		if err := w.Delete(u.kbuf); err != nil {
+			return types.Hash{}, nil, fmt.Errorf("trie: delete node at %s: %w", p, err)
+		}
+	}
+	// Only now, with the whole batch handed to w, does the Trie move on.
+	for _, p := range stale {
+		t.cache.drop(p)
+	}
+	for _, pn := range u.written {
+		t.cache.put(pn.pos, pn.n)
+	}
+	t.root = newRoot
+	return newRoot, u.undo, nil
+}
+
+// subtree is a subtree during an update: empty; stored, known by its root node
+// or, while untouched, only by hash; or newly built and not yet placed.
+type subtree struct {
+	n      *node      // the root node; nil if empty or known only by hash
+	h      types.Hash // the hash when n is nil and stored is set
+	at     position   // where the root node is stored, when stored is set
+	stored bool
+}
+
+func (s subtree) empty() bool { return s.n == nil && !s.stored }
+
+func (s subtree) hash() types.Hash {
+	if s.n != nil {
+		return s.n.hash
+	}
+	return s.h
+}
+
+// unchangedAt reports whether s is the stored subtree at pos hashing to h.
+func (s subtree) unchangedAt(pos position, h types.Hash) bool {
+	return s.stored && s.at == pos && s.hash() == h
+}
+
+// entry is a pair for build: a new value, or an existing leaf to reuse.
+type entry struct {
+	key   Key
+	value []byte
+	old   subtree // the stored leaf for key when it is kept as is
+}
+
+// placedNode is a node written at pos, for the cache.
+type placedNode struct {
+	pos position
+	n   *node
+}
+
+// updater holds one Update's state.
+type updater struct {
+	t       *Trie
+	w       Writer
+	vacated map[position]struct{} // old positions not (yet) rewritten
+	written []placedNode          // shallow nodes written, for the cache
+	undo    []Change
+	kbuf    []byte // scratch for storage keys: Writers copy what they keep
+	vbuf    []byte // scratch for node encodings
+}
+
+// load reads the stored node at pos that must hash to want, caching it if
+// shallow: nodes read are part of the committed tree, so caching them is
+// right even if this update fails.
+func (u *updater) load(pos position, want types.Hash) (*node, error) {
+	n, err := u.t.read(pos, want)
+	if err != nil {
+		return nil, err
+	}
+	u.t.cache.put(pos, n)
+	return n, nil
+}
+
+// retire records that the node stored at pos goes away, unless something is
+// written there later in this update. A position is always retired before
+// anything is written there, so place can cancel the retirement.
+func (u *updater) retire(pos position) {
+	u.vacated[pos] = struct{}{}
+}
+
+// place puts the root node of s at pos: nothing to do if it is already
+// there, otherwise a write (a move vacates its old position).
+func (u *updater) place(s subtree, pos position) error {
+	if s.stored && s.at == pos {
+		return nil
+	}
+	if s.n == nil { // stored elsewhere and known only by hash: fetch to move
+		n, err := u.load(s.at, s.h)
+		if err != nil {
+			return err
+		}
+		s.n = n
+	}
+	if s.stored {
+		u.retire(s.at) // a move
+	}
+	if len(u.vacated) > 0 {
+		delete(u.vacated, pos)
+	}
+	u.kbuf = pos.appendStorageKey(u.kbuf[:0])
+	u.vbuf = s.n.appendEncoding(u.vbuf[:0])
+	if err := u.w.Put(u.kbuf, u.vbuf); err != nil {
+		return fmt.Errorf("trie: write node at %s: %w", pos, err)
+	}
+	if u.t.cache.shallow(pos) {
+		u.written = append(u.written, placedNode{pos, s.n})
+	}
+	return nil
+}
+
+// apply returns the subtree that replaces s once changes are applied. All
+// keys in changes (sorted, distinct) lie within s's position. The result is
+// not placed: the caller either places it at s's position, overwriting what
+// was there, or retires that position.
+func (u *updater) apply(s subtree, changes []Change) (subtree, error) {
+	switch {
+	case len(changes) == 0:
+		return s, nil
+	case s.empty():
+		return u.build(u.inserts(changes))
+	case s.n.leaf:
+		return u.applyLeaf(s, changes)
+	}
+	n := s.n
+	d := uint(n.split)
+	first, last := &changes[0].Key, &changes[len(changes)-1].Key
+	// Keys sharing a prefix are contiguous once sorted, so the ends of the
+	// batch share the least with n's prefix.
+	m := min(commonPrefixLen(first, &n.path), commonPrefixLen(last, &n.path), d)
+	if m < d {
+		return u.applyAbove(s, changes, m)
+	}
+	k := sort.Search(len(changes), func(i int) bool { return bit(&changes[i].Key, d) == 1 })
+	parts := [2][]Change{changes[:k], changes[k:]}
+	var kids [2]subtree
+	changed := false
+	for b := range uint(2) {
+		pos := childPos(&n.path, n.split, b)
+		kids[b] = subtree{h: n.child[b], at: pos, stored: true}
+		if len(parts[b]) == 0 {
+			continue
+		}
+		c, err := u.load(pos, n.child[b])
+		if err != nil {
+			return subtree{}, err
+		}
+		kids[b].n = c
+		if kids[b], err = u.apply(kids[b], parts[b]); err != nil {
+			return subtree{}, err
+		}
+		if !kids[b].unchangedAt(pos, n.child[b]) {
+			changed = true
+		}
+	}
+	if !changed {
+		return s, nil
+	}
+	if !kids[0].empty() && !kids[1].empty() {
+		// The common case: n is rebuilt over children that stay where they
+		// are, so every changed position is overwritten.
+		return u.join(n.split, &n.path, kids[0], kids[1])
+	}
+	// n goes away, and with it the changed children's positions; a child
+	// that survives moves up, which place handles.
+	for b := range uint(2) {
+		if len(parts[b]) > 0 {
+			u.retire(childPos(&n.path, n.split, b))
+		}
+	}
+	if kids[0].empty() {
+		return kids[1], nil
+	}
+	return kids[0], nil
+}
+
+// applyAbove handles a batch some of whose keys leave inner node s's prefix
+// at bit m, before its split: a new inner node splitting at m may be needed
+// above s, with s (changed by the keys on its side) on one side and a new
+// subtree of the other keys on the other.
+func (u *updater) applyAbove(s subtree, changes []Change, m uint) (subtree, error) {
+	side := bit(&s.n.path, m)
+	k := sort.Search(len(changes), func(i int) bool { return bit(&changes[i].Key, m) == 1 })
+	parts := [2][]Change{changes[:k], changes[k:]}
+	var kids [2]subtree
+	for b := range uint(2) { // in key order, so that undo comes out sorted
+		var err error
+		if b == side {
+			kids[b], err = u.apply(s, parts[b])
+		} else {
+			kids[b], err = u.build(u.inserts(parts[b]))
+		}
+		if err != nil {
+			return subtree{}, err
+		}
+	}
+	switch {
+	case kids[1-side].empty(): // only deletions of absent keys out there
+		return kids[side], nil
+	case kids[side].empty():
+		return kids[1-side], nil
+	}
+	return u.join(uint8(m), &s.n.path, kids[0], kids[1])
+}
+
+// applyLeaf merges changes into the single stored leaf s.
+func (u *updater) applyLeaf(s subtree, changes []Change) (subtree, error) {
+	n := s.n
+	entries := make([]entry, 0, len(changes)+1)
+	pending, touched := true, false // pending: n's own entry is still to come
+	for i := range changes {
+		c := &changes[i]
+		if pending && bytes.Compare(n.path[:], c.Key[:]) < 0 {
+			// n sorts before c and is not in the batch: keep it, in order.
+			entries = append(entries, entry{key: n.path, old: s})
+			pending = false
+		}
+		switch {
+		case c.Key == n.path:
+			pending = false
+			if bytes.Equal(c.Value, n.value) {
+				entries = append(entries, entry{key: n.path, old: s})
+				continue
+			}
+			touched = true
+			u.undo = append(u.undo, Change{Key: c.Key, Value: n.value})
+			if len(c.Value) > 0 {
+				entries = append(entries, entry{key: c.Key, value: c.Value})
+			}
+		case len(c.Value) > 0:
+			touched = true
+			u.undo = append(u.undo, Change{Key: c.Key})
+			entries = append(entries, entry{key: c.Key, value: c.Value})
+		}
+	}
+	if pending {
+		entries = append(entries, entry{key: n.path, old: s})
+	}
+	if !touched {
+		return s, nil // only no-op changes
+	}
+	return u.build(entries)
+}
+
+// inserts turns a batch for an empty subtree into build entries: deletions
+// there are of absent keys and do nothing.
+func (u *updater) inserts(changes []Change) []entry {
+	entries := make([]entry, 0, len(changes))
+	for _, c := range changes {
+		if len(c.Value) > 0 {
+			u.undo = append(u.undo, Change{Key: c.Key})
+			entries = append(entries, entry{key: c.Key, value: c.Value})
+		}
+	}
+	return entries
+}
+
+// build returns the canonical subtree of entries (sorted, distinct), placing
+// every node below its root.
+func (u *updater) build(entries []entry) (subtree, error) {
+	switch len(entries) {
+	case 0:
+		return subtree{}, nil
+	case 1:
+		if e := entries[0]; e.old.stored {
+			return e.old, nil
+		}
+		return subtree{n: newLeaf(&entries[0].key, entries[0].value)}, nil
+	}
+	first, last := &entries[0].key, &entries[len(entries)-1].key
+	d := commonPrefixLen(first, last) // < 256: the keys differ
+	k := sort.Search(len(entries), func(i int) bool { return bit(&entries[i].key, d) == 1 })
+	l, err := u.build(entries[:k])
+	if err != nil {
+		return subtree{}, err
+	}
+	r, err := u.build(entries[k:])
+	if err != nil {
+		return subtree{}, err
+	}
+	return u.join(uint8(d), first, l, r)
+}
+
+// join returns a new inner node splitting at split over l and r, whose keys
+// share key's first split bits, and places l and r beneath it.
+func (u *updater) join(split uint8, key *Key, l, r subtree) (subtree, error) {
+	n := newInner(split, key, l.hash(), r.hash())
+	if err := u.place(l, childPos(&n.path, split, 0)); err != nil {
+		return subtree{}, err
+	}
+	if err := u.place(r, childPos(&n.path, split, 1)); err != nil {
+		return subtree{}, err
+	}
+	return subtree{n: n}, nil
+}
