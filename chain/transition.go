@@ -98,18 +98,26 @@ func ApplyBlock(cfg *params.ChainConfig, st *state.StateDB, hdr *types.Header, t
 		res.Fees.Add(&res.Fees, &fee)       // cannot overflow: total supply < 2^256
 		res.Receipts = append(res.Receipts, r)
 	}
-	subsidy, overflow := uint256.FromBig(cfg.Subsidy(hdr.Height))
-	if overflow {
-		// params validates the schedule; reaching this is a configuration bug.
-		return nil, fmt.Errorf("chain: subsidy at height %d exceeds 256 bits", hdr.Height)
-	}
-	if err := st.AddBalance(hdr.Coinbase, subsidy); err != nil {
-		return nil, ruleError(ErrInsufficientFund, "subsidy to %s: %v", hdr.Coinbase, err)
+	if err := creditSubsidy(cfg, st, hdr); err != nil {
+		return nil, err
 	}
 	if err := st.Err(); err != nil {
 		return nil, err
 	}
 	return res, nil
+}
+
+// creditSubsidy pays the block subsidy for hdr's height to its coinbase.
+func creditSubsidy(cfg *params.ChainConfig, st *state.StateDB, hdr *types.Header) error {
+	subsidy, overflow := uint256.FromBig(cfg.Subsidy(hdr.Height))
+	if overflow {
+		// params validates the schedule; reaching this is a configuration bug.
+		return fmt.Errorf("chain: subsidy at height %d exceeds 256 bits", hdr.Height)
+	}
+	if err := st.AddBalance(hdr.Coinbase, subsidy); err != nil {
+		return ruleError(ErrInsufficientFund, "subsidy to %s: %v", hdr.Coinbase, err)
+	}
+	return nil
 }
 
 // applyTx applies one transaction after gasUsed gas of the block, and
