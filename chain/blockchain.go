@@ -41,7 +41,8 @@ type Config struct {
 	// VerifyWorkers is how many goroutines recover senders when a block is
 	// connected (default: all CPUs).
 	VerifyWorkers int
-	// Executor runs contract creations and calls; nil rejects them.
+	// Executor runs contract creations and calls (default: VMExecutor,
+	// Quarry's VM; a different executor makes a different chain).
 	Executor ContractExecutor
 	// MaxOrphans and MaxOrphanBytes bound the orphan pool (defaults
 	// DefaultMaxOrphans and DefaultMaxOrphanBytes).
@@ -96,6 +97,9 @@ func New(cfg Config) (*BlockChain, error) {
 	}
 	if cfg.SigCache == nil {
 		cfg.SigCache = NewSigCache(DefaultSigCacheSize)
+	}
+	if cfg.Executor == nil {
+		cfg.Executor = VMExecutor{}
 	}
 	bc := &BlockChain{
 		cfg:     cfg,
