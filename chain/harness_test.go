@@ -58,7 +58,7 @@ type genBlock struct {
 }
 
 type harness struct {
-	t       *testing.T
+	t       testing.TB
 	genesis *params.Genesis
 	db      *kvdb.DB
 	bc      *BlockChain
@@ -71,7 +71,7 @@ type harness struct {
 
 // newHarness starts a chain on an in-memory database whose genesis funds
 // four accounts with 1000 ether each; tweaks adjust that genesis.
-func newHarness(t *testing.T, tweaks ...func(*params.Genesis)) *harness {
+func newHarness(t testing.TB, tweaks ...func(*params.Genesis)) *harness {
 	t.Helper()
 	h := &harness{t: t, blocks: make(map[string]*genBlock), signer: types.NewSigner(1337)}
 	for i := range 4 {

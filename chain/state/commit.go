@@ -40,18 +40,9 @@ func (s *StateDB) commitTo(b batch, nodes trie.Writer) (*Pending, error) {
 		return nil, s.err
 	}
 	s.done = true
-	undo := &Undo{PrevRoot: s.root}
-	var changes []trie.Change
-
-	addrs := make([]accountChange, 0, len(s.accounts))
-	for addr, a := range s.accounts {
-		present := a.exists && !a.cur.IsEmpty()
-		if present == a.origExists && (!present || a.cur == a.orig) {
-			continue
-		}
-		addrs = append(addrs, accountChange{addr: addr, a: a, present: present})
-	}
-	slices.SortFunc(addrs, func(x, y accountChange) int { return bytes.Compare(x.addr[:], y.addr[:]) })
+	addrs, slots := s.changed()
+	undo := &Undo{PrevRoot: s.root, Slots: slots}
+	changes := make([]trie.Change, 0, len(addrs)+len(slots))
 	undo.Accounts = make([]AccountUndo, len(addrs))
 	for i, c := range addrs {
 		u := AccountUndo{Address: c.addr}
@@ -77,15 +68,6 @@ func (s *StateDB) commitTo(b batch, nodes trie.Writer) (*Pending, error) {
 		}
 		changes = append(changes, trie.Change{Key: AccountTrieKey(c.addr), Value: enc})
 	}
-
-	slots := make([]SlotUndo, 0, len(s.slots))
-	for id, sl := range s.slots {
-		if sl.cur != sl.orig {
-			slots = append(slots, SlotUndo{Address: id.addr, Key: id.key, Prev: sl.orig})
-		}
-	}
-	slices.SortFunc(slots, func(x, y SlotUndo) int { return compareSlots(&x, &y) })
-	undo.Slots = slots
 	for _, u := range slots {
 		cur := s.slots[slotID{u.Address, u.Key}].cur
 		key := storageFlatKey(u.Address, u.Key)
@@ -115,6 +97,50 @@ func (s *StateDB) commitTo(b batch, nodes trie.Writer) (*Pending, error) {
 	}
 	undo.Root = root
 	return &Pending{Root: root, Undo: undo, d: s.db, tr: tr, gen: gen}, nil
+}
+
+// changed returns the accounts whose stored form the view changes, sorted
+// by address, and the changed slots with their committed values, sorted by
+// (address, key).
+func (s *StateDB) changed() ([]accountChange, []SlotUndo) {
+	addrs := make([]accountChange, 0, len(s.accounts))
+	for addr, a := range s.accounts {
+		present := a.exists && !a.cur.IsEmpty()
+		if present == a.origExists && (!present || a.cur == a.orig) {
+			continue
+		}
+		addrs = append(addrs, accountChange{addr: addr, a: a, present: present})
+	}
+	slices.SortFunc(addrs, func(x, y accountChange) int { return bytes.Compare(x.addr[:], y.addr[:]) })
+	slots := make([]SlotUndo, 0, len(s.slots))
+	for id, sl := range s.slots {
+		if sl.cur != sl.orig {
+			slots = append(slots, SlotUndo{Address: id.addr, Key: id.key, Prev: sl.orig})
+		}
+	}
+	slices.SortFunc(slots, func(x, y SlotUndo) int { return compareSlots(&x, &y) })
+	return addrs, slots
+}
+
+// trieChanges returns the trie changes of the view, as Commit makes them.
+func (s *StateDB) trieChanges() []trie.Change {
+	addrs, slots := s.changed()
+	changes := make([]trie.Change, 0, len(addrs)+len(slots))
+	for _, c := range addrs {
+		var enc []byte
+		if c.present {
+			enc = c.a.cur.Encode()
+		}
+		changes = append(changes, trie.Change{Key: AccountTrieKey(c.addr), Value: enc})
+	}
+	for _, u := range slots {
+		var enc []byte
+		if cur := s.slots[slotID{u.Address, u.Key}].cur; !cur.IsZero() {
+			enc = encodeWord(cur)
+		}
+		changes = append(changes, trie.Change{Key: StorageTrieKey(u.Address, u.Key), Value: enc})
+	}
+	return changes
 }
 
 // accountChange is one account whose stored form changes.

@@ -34,6 +34,11 @@ type Database struct {
 	mu  sync.Mutex
 	tr  *trie.Trie // in sync with the store; nil while a change is pending or after one was dropped
 	gen uint64     // incremented each time tr is taken for a change
+
+	// readers is held shared by dry runs (IntermediateRoot) reading tr;
+	// takeTrie takes it exclusively once, after detaching tr, so that no
+	// dry run still reads the trie when a change starts modifying it.
+	readers sync.RWMutex
 }
 
 // New opens the committed state in cfg.DB (an empty store holds the empty
@@ -90,6 +95,9 @@ func (d *Database) takeTrie() (*trie.Trie, uint64, error) {
 	}
 	d.tr = nil
 	d.gen++
+	// Wait for the dry runs that still read tr; none can start now.
+	d.readers.Lock()
+	d.readers.Unlock()
 	return tr, d.gen, nil
 }
 

@@ -3,6 +3,7 @@ package trie
 import (
 	"bytes"
 	"cmp"
+	"errors"
 	"fmt"
 	"slices"
 	"sort"
@@ -31,6 +32,24 @@ type Change struct {
 // part of the batch and must be discarded. If w is discarded after a
 // successful Update, the Trie must be discarded too (Open it again).
 func (t *Trie) Update(changes []Change, w Writer) (types.Hash, []Change, error) {
+	if w == nil {
+		return types.Hash{}, nil, errors.New("trie: Update with a nil Writer")
+	}
+	return t.update(changes, w)
+}
+
+// RootAfter returns the root that Update would produce for changes, without
+// writing anything and without changing t or its cache: a dry run, for a
+// block template whose state root is needed before (or instead of) the
+// block being connected. It may run concurrently with Get, Prove and other
+// RootAfter calls, but not with Update.
+func (t *Trie) RootAfter(changes []Change) (types.Hash, error) {
+	root, _, err := t.update(changes, nil)
+	return root, err
+}
+
+// update is Update, or a dry run when w is nil.
+func (t *Trie) update(changes []Change, w Writer) (types.Hash, []Change, error) {
 	sorted := slices.Clone(changes)
 	slices.SortFunc(sorted, func(a, b Change) int { return bytes.Compare(a.Key[:], b.Key[:]) })
 	for i, c := range sorted {
@@ -55,6 +74,12 @@ func (t *Trie) Update(changes []Change, w Writer) (types.Hash, []Change, error) 
 		return types.Hash{}, nil, err
 	}
 	newRoot := EmptyRoot
+	if u.dry() {
+		if !res.empty() {
+			newRoot = res.hash()
+		}
+		return newRoot, u.undo, nil
+	}
 	if res.empty() {
 		if root.stored {
 			u.retire(position{})
@@ -129,7 +154,7 @@ type placedNode struct {
 // updater holds one Update's state.
 type updater struct {
 	t       *Trie
-	w       Writer
+	w       Writer // nil in a dry run: nothing is written or cached
 	vacated map[position]struct{} // old positions not (yet) rewritten
 	written []placedNode          // shallow nodes written, for the cache
 	undo    []Change
@@ -137,15 +162,20 @@ type updater struct {
 	vbuf    []byte // scratch for node encodings
 }
 
+// dry reports whether u only computes the root.
+func (u *updater) dry() bool { return u.w == nil }
+
 // load reads the stored node at pos that must hash to want, caching it if
 // shallow: nodes read are part of the committed tree, so caching them is
-// right even if this update fails.
+// right even if this update fails. A dry run caches nothing.
 func (u *updater) load(pos position, want types.Hash) (*node, error) {
 	n, err := u.t.read(pos, want)
 	if err != nil {
 		return nil, err
 	}
-	u.t.cache.put(pos, n)
+	if !u.dry() {
+		u.t.cache.put(pos, n)
+	}
 	return n, nil
 }
 
@@ -159,8 +189,8 @@ func (u *updater) retire(pos position) {
 // place puts the root node of s at pos: nothing to do if it is already
 // there, otherwise a write (a move vacates its old position).
 func (u *updater) place(s subtree, pos position) error {
-	if s.stored && s.at == pos {
-		return nil
+	if u.dry() || (s.stored && s.at == pos) {
+		return nil // a dry run needs only hashes, which s already has
 	}
 	if s.n == nil { // stored elsewhere and known only by hash: fetch to move
 		n, err := u.load(s.at, s.h)
