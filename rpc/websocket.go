@@ -1,0 +1,174 @@
+package rpc
+
+import (
+	"context"
+	"net/http"
+	"sync"
+
+	"github.com/coder/websocket"
+)
+
+// wsConn is one WebSocket client. Responses and notifications go through
+// one bounded queue drained by a writer goroutine; a client that lets the
+// queue fill, or does not accept a write within WSWriteTimeout, is
+// disconnected rather than buffered for without limit.
+type wsConn struct {
+	s      *Server
+	conn   *websocket.Conn
+	out    chan []byte
+	cancel context.CancelFunc
+
+	mu     sync.Mutex
+	subs   map[string]*subscription
+	closed bool
+}
+
+// maxWSInFlight bounds the requests one connection runs at once; the
+// reader waits for a slot, which pushes back on the client.
+const maxWSInFlight = 8
+
+// serveWS upgrades r and serves the connection until it closes.
+func (s *Server) serveWS(w http.ResponseWriter, r *http.Request) {
+	if s.wsConns.Add(1) > int64(s.cfg.MaxWSConns) {
+		s.wsConns.Add(-1)
+		http.Error(w, "too many WebSocket connections", http.StatusServiceUnavailable)
+		return
+	}
+	defer s.wsConns.Add(-1)
+	c, err := websocket.Accept(w, r, &websocket.AcceptOptions{
+		// ServeHTTP already applied the CORS origin policy.
+		InsecureSkipVerify: true,
+	})
+	if err != nil {
+		return // Accept has written the HTTP error
+	}
+	c.SetReadLimit(s.cfg.MaxBodyBytes)
+	ctx, cancel := context.WithCancel(r.Context())
+	defer cancel()
+	wc := &wsConn{s: s, conn: c, out: make(chan []byte, s.cfg.WSSendQueue), cancel: cancel, subs: make(map[string]*subscription)}
+	defer wc.close(websocket.StatusNormalClosure, "")
+	go wc.writeLoop(ctx)
+	from := &caller{privileged: s.privileged(r), ws: wc}
+	slots := make(chan struct{}, maxWSInFlight)
+	var wg sync.WaitGroup
+	defer wg.Wait()
+	for {
+		typ, data, err := c.Read(ctx)
+		if err != nil {
+			return
+		}
+		if typ != websocket.MessageText && typ != websocket.MessageBinary {
+			continue
+		}
+		select {
+		case slots <- struct{}{}:
+		case <-ctx.Done():
+			return
+		}
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			defer func() { <-slots }()
+			out, after := s.serveBody(ctx, data, from)
+			if out != nil && !wc.send(out) {
+				return
+			}
+			for _, fn := range after {
+				fn()
+			}
+		}()
+	}
+}
+
+// send queues msg without blocking. A full queue means the client is not
+// keeping up: it is disconnected and send reports false.
+func (wc *wsConn) send(msg []byte) bool {
+	wc.mu.Lock()
+	defer wc.mu.Unlock()
+	if wc.closed {
+		return false
+	}
+	select {
+	case wc.out <- msg:
+		return true
+	default:
+		wc.s.log.Warn("rpc: dropping slow WebSocket client", "queued", len(wc.out))
+		wc.closeLocked(websocket.StatusPolicyViolation, "client too slow")
+		return false
+	}
+}
+
+// writeLoop writes queued messages until the connection ends.
+func (wc *wsConn) writeLoop(ctx context.Context) {
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case msg := <-wc.out:
+			wctx, cancel := context.WithTimeout(ctx, wc.s.cfg.WSWriteTimeout)
+			err := wc.conn.Write(wctx, websocket.MessageText, msg)
+			cancel()
+			if err != nil {
+				wc.close(websocket.StatusPolicyViolation, "write failed or timed out")
+				return
+			}
+		}
+	}
+}
+
+// close ends the connection and its subscriptions; later calls do nothing.
+func (wc *wsConn) close(code websocket.StatusCode, reason string) {
+	wc.mu.Lock()
+	defer wc.mu.Unlock()
+	wc.closeLocked(code, reason)
+}
+
+func (wc *wsConn) closeLocked(code websocket.StatusCode, reason string) {
+	if wc.closed {
+		return
+	}
+	wc.closed = true
+	for id, sub := range wc.subs {
+		wc.s.hub.remove(sub)
+		delete(wc.subs, id)
+	}
+	wc.cancel()
+	// CloseNow does not wait for the peer's close frame: a slow client
+	// must not hold the server up.
+	go func() {
+		_ = wc.conn.Close(code, reason)
+	}()
+}
+
+// addSub records a subscription of this connection, within the limit.
+func (wc *wsConn) addSub(sub *subscription) error {
+	wc.mu.Lock()
+	defer wc.mu.Unlock()
+	if wc.closed {
+		return errNotifications
+	}
+	if len(wc.subs) >= wc.s.cfg.MaxSubsPerConn {
+		return Errorf(errTooManySubs, "limit %d", wc.s.cfg.MaxSubsPerConn)
+	}
+	wc.subs[sub.id] = sub
+	return nil
+}
+
+// removeSub forgets a subscription; it reports whether it existed.
+func (wc *wsConn) removeSub(id string) (*subscription, bool) {
+	wc.mu.Lock()
+	defer wc.mu.Unlock()
+	sub, ok := wc.subs[id]
+	delete(wc.subs, id)
+	return sub, ok
+}
+
+// activate starts delivery to sub if the connection still holds it (it may
+// have been unsubscribed or closed since the subscribe call).
+func (wc *wsConn) activate(sub *subscription) {
+	wc.mu.Lock()
+	defer wc.mu.Unlock()
+	if !wc.closed && wc.subs[sub.id] == sub {
+		wc.s.hub.add(sub)
+	}
+}
