@@ -36,25 +36,39 @@ var (
 	ErrCallGasTooLow     = errors.New("intrinsic gas too low")
 	ErrCallFunds         = errors.New("insufficient funds for gas * price + value")
 	ErrCallGasAboveLimit = errors.New("gas above the block gas limit")
+	// ErrStateUnavailable: the node does not keep the state of that block
+	// (today it keeps the active tip's).
+	ErrStateUnavailable = errors.New("chain: state of that block is not available")
 )
 
-// Call executes msg on the active tip's state, in the tip's block context,
-// and discards every change. It never alters the chain.
-func (bc *BlockChain) Call(msg CallMsg) (*CallResult, error) {
-	best := bc.Best()
+// stateAt opens an execution view of the state at the end of block at.
+func (bc *BlockChain) stateAt(at *types.Header) (*state.StateDB, error) {
 	st, err := bc.state.StateDB()
 	if err != nil {
 		return nil, err
 	}
-	return bc.call(st, best.Header, msg)
+	// Equal roots are equal states, whichever block they belong to.
+	if st.Root() != at.StateRoot {
+		return nil, fmt.Errorf("%w: block %d (%s)", ErrStateUnavailable, at.Height, at.Hash())
+	}
+	return st, nil
 }
 
-// EstimateGas returns the least gas with which msg succeeds on the tip's
-// state (a binary search between its intrinsic gas and the block gas limit,
-// or msg.Gas if set). If it fails even with the most gas, the error is
-// that failure (revert data in the CallResult).
-func (bc *BlockChain) EstimateGas(msg CallMsg) (uint64, *CallResult, error) {
-	best := bc.Best()
+// Call executes msg on the state at the end of block at, in that block's
+// context, and discards every change. It never alters the chain.
+func (bc *BlockChain) Call(msg CallMsg, at *types.Header) (*CallResult, error) {
+	st, err := bc.stateAt(at)
+	if err != nil {
+		return nil, err
+	}
+	return bc.call(st, at, msg)
+}
+
+// EstimateGas returns the least gas with which msg succeeds on the state
+// at the end of block at (a binary search between its intrinsic gas and the
+// block gas limit, or msg.Gas if set). If it fails even with the most gas,
+// the error is that failure (revert data in the CallResult).
+func (bc *BlockChain) EstimateGas(msg CallMsg, at *types.Header) (uint64, *CallResult, error) {
 	hi := bc.params.GasLimit
 	if msg.Gas != 0 && msg.Gas < hi {
 		hi = msg.Gas
@@ -64,13 +78,9 @@ func (bc *BlockChain) EstimateGas(msg CallMsg) (uint64, *CallResult, error) {
 		return 0, nil, err
 	}
 	try := func(gas uint64) (*CallResult, error) {
-		st, err := bc.state.StateDB()
-		if err != nil {
-			return nil, err
-		}
 		m := msg
 		m.Gas = gas
-		return bc.call(st, best.Header, m)
+		return bc.Call(m, at)
 	}
 	res, err := try(hi)
 	if err != nil {

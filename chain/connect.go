@@ -73,34 +73,39 @@ func (bc *BlockChain) connectBlock(n *blockNode) (*types.Block, []*types.Receipt
 }
 
 // disconnectBlock removes the active tip n, restoring the state from its
-// undo data, in one atomic batch.
-func (bc *BlockChain) disconnectBlock(n *blockNode) (*types.Block, error) {
+// undo data, in one atomic batch. It returns the block and its receipts
+// (read before they are deleted).
+func (bc *BlockChain) disconnectBlock(n *blockNode) (*types.Block, []*types.Receipt, error) {
 	if tip := bc.index.tip(); n != tip || n.parent == nil {
-		return nil, fmt.Errorf("chain: disconnect %s: not the tip or genesis", n.hash)
+		return nil, nil, fmt.Errorf("chain: disconnect %s: not the tip or genesis", n.hash)
 	}
 	blk, err := bc.BlockByHash(n.hash)
 	if err != nil {
-		return nil, fmt.Errorf("chain: disconnect %s: %w", n.hash, err)
+		return nil, nil, fmt.Errorf("chain: disconnect %s: %w", n.hash, err)
+	}
+	receipts, err := bc.Receipts(n.hash)
+	if err != nil {
+		return nil, nil, fmt.Errorf("chain: disconnect %s: %w", n.hash, err)
 	}
 	parentHeader, _, err := readHeader(bc.db, n.parent.hash)
 	if err != nil {
-		return nil, fmt.Errorf("chain: disconnect %s: parent: %w", n.hash, err)
+		return nil, nil, fmt.Errorf("chain: disconnect %s: parent: %w", n.hash, err)
 	}
 	undoBytes, err := getRequired(bc.db, hashKey(prefixUndo, n.hash), "undo data of "+n.hash.String())
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	undo, err := state.DecodeUndo(undoBytes)
 	if err != nil {
-		return nil, fmt.Errorf("%w: undo data of %s: %v", ErrCorruptDB, n.hash, err)
+		return nil, nil, fmt.Errorf("%w: undo data of %s: %v", ErrCorruptDB, n.hash, err)
 	}
 	var batch kvdb.Batch
 	revert, err := bc.state.ApplyUndo(&batch, undo)
 	if err != nil {
-		return nil, fmt.Errorf("chain: revert state of %s: %w", n.hash, err)
+		return nil, nil, fmt.Errorf("chain: revert state of %s: %w", n.hash, err)
 	}
 	if revert.Root != parentHeader.StateRoot {
-		return nil, fmt.Errorf("%w: undoing %s gives state root %s, parent has %s", ErrCorruptDB, n.hash, revert.Root, parentHeader.StateRoot)
+		return nil, nil, fmt.Errorf("%w: undoing %s gives state root %s, parent has %s", ErrCorruptDB, n.hash, revert.Root, parentHeader.StateRoot)
 	}
 	for _, tx := range blk.Txs {
 		batch.Delete(hashKey(prefixTxLookup, tx.Hash()))
@@ -110,12 +115,12 @@ func (bc *BlockChain) disconnectBlock(n *blockNode) (*types.Block, error) {
 	batch.Delete(hashKey(prefixUndo, n.hash))
 	batch.Put(keyHead, n.parent.hash[:])
 	if err := bc.db.Write(&batch); err != nil {
-		return nil, fmt.Errorf("chain: write disconnect of %s: %w", n.hash, err)
+		return nil, nil, fmt.Errorf("chain: write disconnect of %s: %w", n.hash, err)
 	}
 	revert.Written()
 	bc.index.setTip(n.parent)
 	bc.setBest(n.parent, parentHeader, countTxs(bc, n.parent.hash))
-	return blk, nil
+	return blk, receipts, nil
 }
 
 // markInvalid records that n broke a rule; its descendants are then known

@@ -124,7 +124,7 @@ func TestTokenContractThroughBlocks(t *testing.T) {
 		t.Fatalf("deploy receipt: %+v", rs[0])
 	}
 	balanceOf := func(who types.Address) *uint256.Int {
-		res, err := h.bc.Call(CallMsg{To: &token, Data: abiCall("balanceOf(address)", addrWord(who))})
+		res, err := h.bc.Call(CallMsg{To: &token, Data: abiCall("balanceOf(address)", addrWord(who))}, h.bc.Best().Header)
 		if err != nil || res.Err != nil || len(res.Return) != 32 {
 			t.Fatalf("balanceOf: %+v, %v", res, err)
 		}
@@ -136,7 +136,7 @@ func TestTokenContractThroughBlocks(t *testing.T) {
 
 	// A transfer emits Transfer(alice, bob, 100) with the standard topic.
 	transfer := abiCall("transfer(address,uint256)", addrWord(bob), word(uint256.NewInt(100)))
-	est, _, err := h.bc.EstimateGas(CallMsg{From: alice, To: &token, Data: transfer})
+	est, _, err := h.bc.EstimateGas(CallMsg{From: alice, To: &token, Data: transfer}, h.bc.Best().Header)
 	if err != nil {
 		t.Fatalf("EstimateGas: %v", err)
 	}
@@ -162,7 +162,7 @@ func TestTokenContractThroughBlocks(t *testing.T) {
 
 	// A second transfer to bob is cheaper (his balance slot exists now);
 	// one gas less than its estimate fails, and the fee is still paid.
-	est2, _, err := h.bc.EstimateGas(CallMsg{From: alice, To: &token, Data: transfer})
+	est2, _, err := h.bc.EstimateGas(CallMsg{From: alice, To: &token, Data: transfer}, h.bc.Best().Header)
 	if err != nil || est2 >= est {
 		t.Fatalf("second estimate %d (first %d), %v", est2, est, err)
 	}
@@ -177,7 +177,7 @@ func TestTokenContractThroughBlocks(t *testing.T) {
 	before, _, _ := reader.Account(bob)
 	reader.Release()
 	tooMuch := abiCall("transfer(address,uint256)", addrWord(alice), word(uint256.NewInt(1000)))
-	res, err := h.bc.Call(CallMsg{From: bob, To: &token, Data: tooMuch})
+	res, err := h.bc.Call(CallMsg{From: bob, To: &token, Data: tooMuch}, h.bc.Best().Header)
 	if err != nil || !errors.Is(res.Err, vm.ErrExecutionReverted) || len(res.Return) < 4 {
 		t.Fatalf("eth_call of an overdraft: %+v, %v; want a revert with data", res, err)
 	}

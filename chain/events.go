@@ -17,9 +17,11 @@ type BlockConnected struct {
 }
 
 // BlockDisconnected: Block was removed from the active chain by a reorg; its
-// transactions are no longer included (the mempool takes them back).
+// transactions are no longer included (the mempool takes them back), and
+// its receipts' logs are void (subscribers see them as removed).
 type BlockDisconnected struct {
-	Block *types.Block
+	Block    *types.Block
+	Receipts []*types.Receipt
 }
 
 // NewHead: the active chain has a new tip. Sent once per processed block

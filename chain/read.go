@@ -195,3 +195,12 @@ func (bc *BlockChain) OrphanRoot(hash types.Hash) types.Hash {
 // StateReader returns a consistent view of the active chain's latest state;
 // Release it when done.
 func (bc *BlockChain) StateReader() (*state.Reader, error) { return bc.state.Reader() }
+
+// TotalWork returns the cumulative work of the chain ending at a known block.
+func (bc *BlockChain) TotalWork(hash types.Hash) (*big.Int, error) {
+	n := bc.index.lookup(hash)
+	if n == nil {
+		return nil, fmt.Errorf("%w: block %s", ErrNotFound, hash)
+	}
+	return new(big.Int).Set(n.workSum), nil
+}

@@ -18,12 +18,12 @@ func (bc *BlockChain) reorganize(target *blockNode) (int, error) {
 		tip := bc.index.tip()
 		fork := findFork(tip, target)
 		for n := tip; n != fork; n = n.parent {
-			blk, err := bc.disconnectBlock(n)
+			blk, receipts, err := bc.disconnectBlock(n)
 			if err != nil {
 				bc.sendEvents(events, start)
 				return 0, err
 			}
-			events = append(events, BlockDisconnected{Block: blk})
+			events = append(events, BlockDisconnected{Block: blk, Receipts: receipts})
 		}
 		path := make([]*blockNode, 0, target.height-fork.height)
 		for n := target; n != fork; n = n.parent {

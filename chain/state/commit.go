@@ -66,7 +66,7 @@ func (s *StateDB) commitTo(b batch, nodes trie.Writer) (*Pending, error) {
 		} else {
 			b.Delete(key)
 		}
-		changes = append(changes, trie.Change{Key: AccountTrieKey(c.addr), Value: enc})
+		changes = append(changes, c.trieChange(enc))
 	}
 	for _, u := range slots {
 		cur := s.slots[slotID{u.Address, u.Key}].cur
@@ -78,7 +78,7 @@ func (s *StateDB) commitTo(b batch, nodes trie.Writer) (*Pending, error) {
 			enc = encodeWord(cur)
 			b.Put(key, enc)
 		}
-		changes = append(changes, trie.Change{Key: StorageTrieKey(u.Address, u.Key), Value: enc})
+		changes = append(changes, slotTrieChange(&u, enc))
 	}
 
 	tr, gen, err := s.db.takeTrie()
@@ -131,16 +131,36 @@ func (s *StateDB) trieChanges() []trie.Change {
 		if c.present {
 			enc = c.a.cur.Encode()
 		}
-		changes = append(changes, trie.Change{Key: AccountTrieKey(c.addr), Value: enc})
+		changes = append(changes, c.trieChange(enc))
 	}
 	for _, u := range slots {
 		var enc []byte
 		if cur := s.slots[slotID{u.Address, u.Key}].cur; !cur.IsZero() {
 			enc = encodeWord(cur)
 		}
-		changes = append(changes, trie.Change{Key: StorageTrieKey(u.Address, u.Key), Value: enc})
+		changes = append(changes, slotTrieChange(&u, enc))
 	}
 	return changes
+}
+
+// trieChange returns the trie change that stores enc (nil: deletes) as the
+// account, with its committed value as the hint that spares the trie the
+// read of the account's leaf.
+func (c *accountChange) trieChange(enc []byte) trie.Change {
+	ch := trie.Change{Key: AccountTrieKey(c.addr), Value: enc}
+	if c.a.origExists {
+		ch.Prev = c.a.orig.Encode()
+	}
+	return ch
+}
+
+// slotTrieChange is trieChange for a slot.
+func slotTrieChange(u *SlotUndo, enc []byte) trie.Change {
+	ch := trie.Change{Key: StorageTrieKey(u.Address, u.Key), Value: enc}
+	if !u.Prev.IsZero() {
+		ch.Prev = encodeWord(u.Prev)
+	}
+	return ch
 }
 
 // accountChange is one account whose stored form changes.

@@ -14,9 +14,11 @@ import (
 type Config struct {
 	// DB is the store holding the committed state. Required.
 	DB *kvdb.DB
-	// TrieCacheDepth is passed to the trie as its node cache depth (0:
-	// the trie's default; negative: no cache).
-	TrieCacheDepth int
+	// TrieCacheBytes bounds the memory of the trie's node cache, which
+	// keeps the levels nearest the root (0: trie.DefaultCacheBytes, 64 MiB;
+	// negative: no cache). A block's commit reads from the store only the
+	// nodes below what the cache holds.
+	TrieCacheBytes int64
 }
 
 // Database is the committed state: flat records and trie nodes in the
@@ -29,7 +31,7 @@ type Database struct {
 	kv         *kvdb.DB // nil for the in-memory genesis calculation
 	flat       kvReader
 	nodes      trie.Reader
-	cacheDepth int
+	cacheBytes int64
 
 	mu  sync.Mutex
 	tr  *trie.Trie // in sync with the store; nil while a change is pending or after one was dropped
@@ -51,7 +53,7 @@ func New(cfg Config) (*Database, error) {
 		kv:         cfg.DB,
 		flat:       cfg.DB,
 		nodes:      trieReader{cfg.DB},
-		cacheDepth: cfg.TrieCacheDepth,
+		cacheBytes: cfg.TrieCacheBytes,
 	}
 	if _, err := d.Root(); err != nil {
 		return nil, err
@@ -74,7 +76,7 @@ func (d *Database) Root() (types.Hash, error) {
 // a change took it and was never marked written.
 func (d *Database) trieLocked() (*trie.Trie, error) {
 	if d.tr == nil {
-		tr, err := trie.New(trie.Config{Reader: d.nodes, CacheDepth: d.cacheDepth})
+		tr, err := trie.New(trie.Config{Reader: d.nodes, CacheBytes: d.cacheBytes})
 		if err != nil {
 			return nil, fmt.Errorf("state: open trie: %w", err)
 		}

@@ -37,7 +37,7 @@ func (d *Database) WriteGenesis(b *kvdb.Batch, alloc []params.GenesisAccount) (*
 // touching any store (for dumpgenesis and for checking a genesis file).
 func GenesisRoot(alloc []params.GenesisAccount) (types.Hash, error) {
 	mem := trie.NewMemoryStore()
-	d := &Database{flat: emptyReader{}, nodes: mem, cacheDepth: -1}
+	d := &Database{flat: emptyReader{}, nodes: mem, cacheBytes: -1}
 	s, err := d.StateDB()
 	if err != nil {
 		return types.Hash{}, err

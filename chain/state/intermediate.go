@@ -61,7 +61,7 @@ func (d *Database) rootAfter(base types.Hash, changes []trie.Change) (types.Hash
 // the store (or over the node reader of a Database without a store).
 func (d *Database) snapshotTrie() (*trie.Trie, func(), error) {
 	if d.kv == nil {
-		tr, err := trie.New(trie.Config{Reader: d.nodes, CacheDepth: -1})
+		tr, err := trie.New(trie.Config{Reader: d.nodes, CacheBytes: -1})
 		if err != nil {
 			return nil, nil, fmt.Errorf("state: open trie: %w", err)
 		}
@@ -71,7 +71,7 @@ func (d *Database) snapshotTrie() (*trie.Trie, func(), error) {
 	if err != nil {
 		return nil, nil, fmt.Errorf("state: snapshot: %w", err)
 	}
-	tr, err := trie.New(trie.Config{Reader: trieReader{snap}, CacheDepth: -1})
+	tr, err := trie.New(trie.Config{Reader: trieReader{snap}, CacheBytes: -1})
 	if err != nil {
 		snap.Release()
 		return nil, nil, fmt.Errorf("state: open trie: %w", err)

@@ -31,7 +31,7 @@ func (d *Database) Reader() (*Reader, error) {
 	}
 	// Reading the root node from the snapshot gives the root that the
 	// snapshot's flat records belong to: both were written in one batch.
-	tr, err := trie.New(trie.Config{Reader: trieReader{snap}, CacheDepth: -1})
+	tr, err := trie.New(trie.Config{Reader: trieReader{snap}, CacheBytes: -1})
 	if err != nil {
 		snap.Release()
 		return nil, fmt.Errorf("state: snapshot root: %w", err)

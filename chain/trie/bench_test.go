@@ -186,19 +186,22 @@ func (l ldbBatch) Delete(key []byte) error     { l.b.Delete(key); return nil }
 // BenchmarkUpdate2000LevelDB is BenchmarkUpdate2000 on goleveldb, with the
 // batch written (without fsync) inside each op, as a block connect does.
 // Each size is built once per run, in a temporary directory.
-// The last case shows what a deeper node cache buys on a big state: with
-// CacheDepth 20 nearly every inner node of a million-key trie stays in
-// memory (a few hundred MiB), leaving mostly leaf reads.
+// The last case shows what a bigger node cache buys on a big state: with
+// 512 MiB nearly every inner node of a million-key trie stays in memory,
+// leaving mostly leaf reads.
 func BenchmarkUpdate2000LevelDB(b *testing.B) {
 	parent := b // owns the directory and the handle: a sub-benchmark's cleanups run after each of its rounds
-	cases := []struct{ n, cacheDepth int }{{benchSizes[0], 0}, {benchSizes[1], 0}, {benchSizes[1], 20}}
+	cases := []struct {
+		n          int
+		cacheBytes int64
+	}{{benchSizes[0], 0}, {benchSizes[1], 0}, {benchSizes[1], 512 << 20}}
 	for _, c := range cases {
 		n := c.n
 		var st *benchState
 		var db *leveldb.DB
 		name := fmt.Sprintf("keys=%d", n)
-		if c.cacheDepth != 0 {
-			name += fmt.Sprintf("/cache=%d", c.cacheDepth)
+		if c.cacheBytes != 0 {
+			name += fmt.Sprintf("/cache=%dMiB", c.cacheBytes>>20)
 		}
 		b.Run(name, func(b *testing.B) {
 			if st == nil {
@@ -211,7 +214,7 @@ func BenchmarkUpdate2000LevelDB(b *testing.B) {
 					b.Fatal(err)
 				}
 				st = &benchState{keys: benchKeys(n), reads: &countingReader{r: ldbStore{db}}}
-				if st.tr, err = New(Config{Reader: st.reads, CacheDepth: c.cacheDepth}); err != nil {
+				if st.tr, err = New(Config{Reader: st.reads, CacheBytes: c.cacheBytes}); err != nil {
 					b.Fatal(err)
 				}
 				start := time.Now()

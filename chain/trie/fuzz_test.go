@@ -49,9 +49,9 @@ func runTrieOps(t *testing.T, data []byte) {
 	if len(data) == 0 {
 		return
 	}
-	cacheDepth := []int{-1, 0, 1, 2, 5, 300}[data[0]%6]
+	cacheBytes := []int64{-1, 0, 200, 1000, 5000, 1 << 40}[data[0]%6]
 	data = data[1:]
-	tr, s := newTrie(t, cacheDepth)
+	tr, s := newTrie(t, cacheBytes)
 	type version struct {
 		root  types.Hash
 		set   map[Key][]byte

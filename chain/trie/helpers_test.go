@@ -65,10 +65,10 @@ func update(t testing.TB, tr *Trie, s *MemoryStore, changes []Change) (types.Has
 }
 
 // newTrie returns an empty trie over a fresh MemoryStore.
-func newTrie(t testing.TB, cacheDepth int) (*Trie, *MemoryStore) {
+func newTrie(t testing.TB, cacheBytes int64) (*Trie, *MemoryStore) {
 	t.Helper()
 	s := NewMemoryStore()
-	tr, err := New(Config{Reader: s, CacheDepth: cacheDepth})
+	tr, err := New(Config{Reader: s, CacheBytes: cacheBytes})
 	if err != nil {
 		t.Fatalf("New: %v", err)
 	}

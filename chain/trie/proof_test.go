@@ -19,7 +19,7 @@ func TestProofs(t *testing.T) {
 			t.Parallel()
 			rng := rand.New(rand.NewPCG(uint64(n), 22))
 			set := randSet(rng, n)
-			tr, s := newTrie(t, 3)
+			tr, s := newTrie(t, 2000)
 			root, _ := update(t, tr, s, setChanges(set))
 			check := func(k Key, value []byte) {
 				t.Helper()

@@ -7,21 +7,15 @@ import (
 	"github.com/quarry-chain/quarry/chain/types"
 )
 
-// DefaultCacheDepth is the cache depth used when Config.CacheDepth is 0: the
-// nodes within 16 bits of the root, at most 2^17-1 of them (a few tens of
-// MiB), which every update passes through and which with a million keys are
-// most of each path.
-const DefaultCacheDepth = 16
-
 // Config configures a Trie.
 type Config struct {
 	// Reader reads the stored nodes. Required.
 	Reader Reader
-	// CacheDepth bounds the node cache: nodes at positions of at most this
-	// many bits are kept in memory once read or written. 0 means
-	// DefaultCacheDepth, a negative value disables the cache, and values
-	// above MaxCacheDepth mean MaxCacheDepth.
-	CacheDepth int
+	// CacheBytes bounds the memory of the node cache, which keeps the
+	// nodes nearest the root once read or written (approximate accounting:
+	// about 200 bytes per node plus its value). 0 means DefaultCacheBytes;
+	// a negative value disables the cache.
+	CacheBytes int64
 }
 
 // Trie is the current version of a stored trie. Get and Prove may be called
@@ -29,7 +23,7 @@ type Config struct {
 type Trie struct {
 	r     Reader
 	root  types.Hash
-	cache nodeCache
+	cache *nodeCache
 }
 
 // Key is a 256-bit trie key; the chain derives keys by hashing.
@@ -40,7 +34,7 @@ func New(cfg Config) (*Trie, error) {
 	if cfg.Reader == nil {
 		return nil, errors.New("trie: Config.Reader is nil")
 	}
-	t := &Trie{r: cfg.Reader, cache: newNodeCache(cfg.CacheDepth)}
+	t := &Trie{r: cfg.Reader, cache: newNodeCache(cfg.CacheBytes)}
 	b, err := t.r.Get(position{}.storageKey())
 	switch {
 	case errors.Is(err, ErrNotFound):
@@ -134,3 +128,7 @@ func (t *Trie) read(pos position, want types.Hash) (*node, error) {
 func (p position) String() string {
 	return fmt.Sprintf("%d:%x", p.bits, p.path[:(int(p.bits)+7)/8])
 }
+
+// CacheStats returns how many nodes the node cache holds and the memory it
+// accounts for them, in bytes.
+func (t *Trie) CacheStats() (nodes int, bytes int64) { return t.cache.len(), t.cache.used }

@@ -29,7 +29,7 @@ func TestGetAndStoredNodeCount(t *testing.T) {
 			absent := []Key{randKey(rng), clusteredKey(0x33), clusteredKey(0xff), {}}
 			checkGet(t, tr, set, absent...)
 			// A fresh trie over the same store sees the same.
-			tr2, err := Open(Config{Reader: s, CacheDepth: -1}, root)
+			tr2, err := Open(Config{Reader: s, CacheBytes: -1}, root)
 			if err != nil {
 				t.Fatalf("Open: %v", err)
 			}
@@ -52,7 +52,7 @@ func TestOrderIndependence(t *testing.T) {
 		t.Run(fmt.Sprint(trial), func(t *testing.T) {
 			cs := setChanges(set)
 			rng.Shuffle(len(cs), func(i, j int) { cs[i], cs[j] = cs[j], cs[i] })
-			tr, s := newTrie(t, []int{-1, 0, 1, 3, 8, MaxCacheDepth}[trial%6])
+			tr, s := newTrie(t, []int64{-1, 0, 200, 1500, 20000, 1 << 40}[trial%6])
 			// Interleave decoys that are inserted and later deleted.
 			var decoys []Change
 			for len(cs) > 0 {
@@ -114,7 +114,7 @@ func TestUndoRestoresRootAndStore(t *testing.T) {
 	t.Parallel()
 	rng := rand.New(rand.NewPCG(7, 8))
 	set := randSet(rng, 300)
-	tr, s := newTrie(t, 4)
+	tr, s := newTrie(t, 3000)
 	update(t, tr, s, setChanges(set))
 	type version struct {
 		root  types.Hash
@@ -333,7 +333,7 @@ func TestCorruptionDetected(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
 			cs := &corruptStore{MemoryStore: s, key: leafKey, value: tc.value, err: tc.err}
-			tr, err := Open(Config{Reader: cs, CacheDepth: -1}, root)
+			tr, err := Open(Config{Reader: cs, CacheBytes: -1}, root)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -388,7 +388,7 @@ func TestDirectWrites(t *testing.T) {
 	rng := rand.New(rand.NewPCG(12, 13))
 	set := randSet(rng, 500)
 	wantRoot, wantStore := buildStore(t, set)
-	tr, s := newTrie(t, 2)
+	tr, s := newTrie(t, 1000)
 	cs := setChanges(set)
 	for i := 0; i < len(cs); i += 37 {
 		if _, _, err := tr.Update(cs[i:min(i+37, len(cs))], s); err != nil {

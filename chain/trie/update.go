@@ -13,9 +13,17 @@ import (
 
 // Change sets Key to Value in a batch; an empty Value deletes Key (the trie
 // stores no empty values, so nil and empty mean the same).
+//
+// Prev is an optional hint: the value the caller believes Key holds now
+// (empty: unknown or absent). A caller that keeps the values elsewhere (the
+// state's flat records) spares the update the read of Key's leaf, usually
+// the deepest node on its path and the one least likely to be cached. A
+// hint is never trusted: it is used only if the leaf it describes hashes to
+// what the leaf's parent commits to, and otherwise the leaf is read.
 type Change struct {
 	Key   Key
 	Value []byte
+	Prev  []byte
 }
 
 // Update applies a batch of changes to distinct keys, in any order. It writes
@@ -154,7 +162,7 @@ type placedNode struct {
 // updater holds one Update's state.
 type updater struct {
 	t       *Trie
-	w       Writer // nil in a dry run: nothing is written or cached
+	w       Writer                // nil in a dry run: nothing is written or cached
 	vacated map[position]struct{} // old positions not (yet) rewritten
 	written []placedNode          // shallow nodes written, for the cache
 	undo    []Change
@@ -177,6 +185,20 @@ func (u *updater) load(pos position, want types.Hash) (*node, error) {
 		u.t.cache.put(pos, n)
 	}
 	return n, nil
+}
+
+// child returns the stored node at pos, which must hash to want, for
+// applying changes to its subtree. When changes is a single change whose
+// Prev hint describes a leaf hashing to want, that leaf is the child (the
+// hash commits to its key and value), and no read is needed.
+func (u *updater) child(pos position, want types.Hash, changes []Change) (*node, error) {
+	if len(changes) == 1 && len(changes[0].Prev) > 0 && u.t.cache.get(pos) == nil {
+		c := &changes[0]
+		if l := newLeaf(&c.Key, c.Prev); l.hash == want {
+			return l, nil
+		}
+	}
+	return u.load(pos, want)
 }
 
 // retire records that the node stored at pos goes away, unless something is
@@ -210,7 +232,7 @@ func (u *updater) place(s subtree, pos position) error {
 	if err := u.w.Put(u.kbuf, u.vbuf); err != nil {
 		return fmt.Errorf("trie: write node at %s: %w", pos, err)
 	}
-	if u.t.cache.shallow(pos) {
+	if u.t.cache.admits(pos) {
 		u.written = append(u.written, placedNode{pos, s.n})
 	}
 	return nil
@@ -248,7 +270,7 @@ func (u *updater) apply(s subtree, changes []Change) (subtree, error) {
 		if len(parts[b]) == 0 {
 			continue
 		}
-		c, err := u.load(pos, n.child[b])
+		c, err := u.child(pos, n.child[b], parts[b])
 		if err != nil {
 			return subtree{}, err
 		}
