@@ -72,7 +72,9 @@ func (b *Builder) Size() int {
 	return (&types.Block{Header: &b.hdr, Txs: b.txs}).Size()
 }
 
-// AddTx applies tx, signed by from, after the transactions added so far. If
+// AddTx applies tx, signed by from, after the transactions added so far.
+// from is trusted: the caller must have recovered it from tx's signature
+// (as the mempool has), or the block will be invalid. If
 // tx would break a rule here (wrong nonce, too little balance or gas, too big
 // for what is left of the block) it returns that rule error and the block is
 // unchanged, so the caller can skip it and go on.
