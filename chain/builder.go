@@ -6,7 +6,6 @@ import (
 
 	"github.com/holiman/uint256"
 
-	"github.com/quarry-chain/quarry/chain/kvdb"
 	"github.com/quarry-chain/quarry/chain/state"
 	"github.com/quarry-chain/quarry/chain/types"
 )
@@ -117,7 +116,7 @@ func (b *Builder) Finish() (blk *types.Block, receipts []*types.Receipt, fees ui
 	if err := creditSubsidy(b.bc.params, b.st, &b.hdr); err != nil {
 		return nil, nil, fees, err
 	}
-	root, err := templateRoot(b.st)
+	root, err := b.st.IntermediateRoot()
 	if err != nil {
 		if errors.Is(err, state.ErrStale) {
 			return nil, nil, fees, ErrStaleTemplate
@@ -129,17 +128,4 @@ func (b *Builder) Finish() (blk *types.Block, receipts []*types.Receipt, fees ui
 	hdr.TxRoot = types.TxRoot(b.txs)
 	hdr.ReceiptsRoot = types.ReceiptsRoot(b.receipts)
 	return &types.Block{Header: &hdr, Txs: b.txs}, b.receipts, b.fees, nil
-}
-
-// templateRoot is the state root the view would commit to, computed by
-// committing into a batch that is never written. Not marking the commit
-// written makes the state database reopen its trie (dropping its node
-// cache) on the next change.
-func templateRoot(st *state.StateDB) (types.Hash, error) {
-	var discard kvdb.Batch
-	p, err := st.Commit(&discard)
-	if err != nil {
-		return types.Hash{}, err
-	}
-	return p.Root, nil
 }

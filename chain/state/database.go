@@ -55,9 +55,11 @@ func New(cfg Config) (*Database, error) {
 		nodes:      trieReader{cfg.DB},
 		cacheBytes: cfg.TrieCacheBytes,
 	}
-	if _, err := d.Root(); err != nil {
+	tr, err := d.openTrie()
+	if err != nil {
 		return nil, err
 	}
+	d.tr = tr
 	return d, nil
 }
 
@@ -65,35 +67,41 @@ func New(cfg Config) (*Database, error) {
 func (d *Database) Root() (types.Hash, error) {
 	d.mu.Lock()
 	defer d.mu.Unlock()
-	tr, err := d.trieLocked()
+	if d.tr != nil {
+		return d.tr.Root(), nil
+	}
+	// A change holds the trie (or dropped it): the store knows the root,
+	// before or after that change's batch is written. The trie opened to
+	// read it is not kept: it may describe a state about to be replaced.
+	tr, err := trie.New(trie.Config{Reader: d.nodes, CacheBytes: -1})
 	if err != nil {
-		return types.Hash{}, err
+		return types.Hash{}, fmt.Errorf("state: open trie: %w", err)
 	}
 	return tr.Root(), nil
 }
 
-// trieLocked returns the trie in sync with the store, opening it again if
-// a change took it and was never marked written.
-func (d *Database) trieLocked() (*trie.Trie, error) {
-	if d.tr == nil {
-		tr, err := trie.New(trie.Config{Reader: d.nodes, CacheBytes: d.cacheBytes})
-		if err != nil {
-			return nil, fmt.Errorf("state: open trie: %w", err)
-		}
-		d.tr = tr
+// openTrie opens the stored trie with the Database's cache budget.
+func (d *Database) openTrie() (*trie.Trie, error) {
+	tr, err := trie.New(trie.Config{Reader: d.nodes, CacheBytes: d.cacheBytes})
+	if err != nil {
+		return nil, fmt.Errorf("state: open trie: %w", err)
 	}
-	return d.tr, nil
+	return tr, nil
 }
 
 // takeTrie hands the trie to one change. Until the change's Pending is
 // marked written, the Database holds no trie, so a change whose batch is
-// dropped cannot leave a cache describing state that was never stored.
+// dropped cannot leave a cache describing state that was never stored: the
+// next change opens the trie again from the store.
 func (d *Database) takeTrie() (*trie.Trie, uint64, error) {
 	d.mu.Lock()
 	defer d.mu.Unlock()
-	tr, err := d.trieLocked()
-	if err != nil {
-		return nil, 0, err
+	tr := d.tr
+	if tr == nil {
+		var err error
+		if tr, err = d.openTrie(); err != nil {
+			return nil, 0, err
+		}
 	}
 	d.tr = nil
 	d.gen++

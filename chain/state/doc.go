@@ -4,14 +4,16 @@
 //
 // # Pipeline
 //
-//	Database.StateDB        open an execution view on the committed state
-//	  StateDB reads/writes  cached reads (one store Get each), journaled writes
-//	StateDB.Commit(batch)   flat records + trie nodes into the block's batch,
-//	                        returning the new root and the block's Undo
-//	kvdb.DB.Write(batch)    by the caller, with the rest of the block
-//	Pending.Written()       only now does the Database keep the new trie
-//	Database.ApplyUndo      roll one block back (a reorganisation)
-//	Database.Reader         consistent read-only view for RPC
+//	Database.StateDB          open an execution view on the committed state
+//	  StateDB reads/writes    cached reads (one store Get each), journaled writes
+//	StateDB.IntermediateRoot  the root Commit would give, as a dry run (block
+//	                          templates): nothing written, the trie cache untouched
+//	StateDB.Commit(batch)     flat records + trie nodes into the block's batch,
+//	                          returning the new root and the block's Undo
+//	kvdb.DB.Write(batch)      by the caller, with the rest of the block
+//	Pending.Written()         only now does the Database keep the new trie
+//	Database.ApplyUndo        roll one block back (a reorganisation)
+//	Database.Reader           consistent read-only view for RPC
 //
 // If the batch is never written (the block fails validation, the write
 // fails), the caller simply does not call Written: the Database drops the
@@ -45,9 +47,12 @@
 //	'N' trie position key     -> trie node (see package trie)
 //
 // Reads of accounts, slots and code are one Get each on the flat records,
-// never a trie walk; the trie is touched only by Commit and ApplyUndo, which
-// cost the number of keys changed times the trie depth (the trie caches the
-// nodes near the root), whatever the size of the state.
+// never a trie walk; the trie is touched only by Commit, IntermediateRoot and
+// ApplyUndo, which cost the number of keys changed times the trie depth,
+// whatever the size of the state. The trie keeps the levels near the root in
+// a node cache of Config.TrieCacheBytes (default 64 MiB), and Commit hands it
+// every changed key's committed value, so that the deepest node of each path
+// (the key's leaf) is checked against its parent's hash, not read.
 //
 // # Account encoding
 //

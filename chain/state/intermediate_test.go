@@ -120,3 +120,50 @@ func TestIntermediateRootMisuse(t *testing.T) {
 		t.Fatalf("IntermediateRoot after a failure: %v, want ErrBadRevision", err)
 	}
 }
+
+// TestIntermediateRootConcurrent runs dry runs (as a miner does) while
+// blocks are committed (run with -race): each either succeeds or reports
+// ErrStale, and the commits are unaffected.
+func TestIntermediateRootConcurrent(t *testing.T) {
+	t.Parallel()
+	const accounts = 100
+	d, kv := withGenesis(t, genesisAlloc(accounts))
+	done := make(chan struct{})
+	errs := make(chan error, 1)
+	go func() {
+		defer close(errs)
+		for {
+			select {
+			case <-done:
+				return
+			default:
+			}
+			s, err := d.StateDB()
+			if err != nil {
+				errs <- err
+				return
+			}
+			_ = s.AddBalance(testAddr(3), u256(1))
+			if _, err := s.IntermediateRoot(); err != nil && !errors.Is(err, ErrStale) {
+				errs <- err
+				return
+			}
+		}
+	}()
+	rng := rand.New(rand.NewPCG(23, 24))
+	for range 30 {
+		s := mustStateDB(t, d)
+		randomChanges(t, rng, s, accounts)
+		dry, err := s.IntermediateRoot()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if p := commit(t, kv, s); p.Root != dry {
+			t.Fatalf("IntermediateRoot %s, Commit %s", dry, p.Root)
+		}
+	}
+	close(done)
+	if err := <-errs; err != nil {
+		t.Fatalf("concurrent IntermediateRoot: %v", err)
+	}
+}

@@ -78,9 +78,23 @@
 // and returning the new root together with the undo batch: the old values of
 // every key it changed. Applying the undo batch returns exactly the previous
 // root and the previous set of stored nodes, which is how a block is rolled
-// back. Cost is proportional to the keys changed times the depth, never to
-// the size of the state. A bounded cache keeps the nodes nearest the root in
-// memory (Config.CacheDepth).
+// back. RootAfter is the same walk as a dry run: it returns the root Update
+// would produce and writes, caches and changes nothing.
+//
+// Cost is proportional to the keys changed times the depth, never to the
+// size of the state, and three things keep the depth from showing:
+//
+//   - a node cache bounded by a byte budget (Config.CacheBytes, default
+//     DefaultCacheBytes = 64 MiB) keeps the levels nearest the root, which
+//     every update passes through: all of a state of ~100,000 keys, the top
+//     ~18 levels of a larger one;
+//   - a Change may carry the key's current value (Prev), which a caller with
+//     a flat copy of the values (the state) knows: the key's leaf, the
+//     deepest node on its path, is then rebuilt and checked against its
+//     parent's hash instead of being read;
+//   - a large batch first reads the uncached parts of its paths on several
+//     goroutines (contiguous runs of sorted keys), so the store's reads,
+//     decoding and hash checks overlap; the walk then finds them in memory.
 //
 // # Errors
 //

@@ -200,3 +200,67 @@ func TestCacheBudget(t *testing.T) {
 		}
 	}
 }
+
+// TestPrefetchLargeBatch applies batches large enough to be prefetched on
+// several goroutines (run with -race), with right, wrong and no hints, and
+// checks roots, the dry run and the undo round trip.
+func TestPrefetchLargeBatch(t *testing.T) {
+	t.Parallel()
+	rng := rand.New(rand.NewPCG(15, 16))
+	set := make(map[Key][]byte)
+	for len(set) < 3000 {
+		set[randKey(rng)] = randValue(rng)
+	}
+	for _, budget := range []int64{-1, 20_000, 0} {
+		tr, s := newTrie(t, budget)
+		update(t, tr, s, setChanges(set))
+		cur := maps.Clone(set)
+		keys := slices.Collect(maps.Keys(set))
+		slices.SortFunc(keys, func(a, b Key) int { return bytes.Compare(a[:], b[:]) })
+		for round := range 4 {
+			root0, store0 := tr.Root(), snapshot(s)
+			var batch []Change
+			for i, k := range keys {
+				if rng.IntN(4) != 0 {
+					continue
+				}
+				c := Change{Key: k, Value: randValue(rng)}
+				switch i % 3 {
+				case 0:
+					c.Prev = cur[k]
+				case 1:
+					c.Prev = []byte{9}
+				}
+				if rng.IntN(10) == 0 {
+					c.Value = nil
+				}
+				batch = append(batch, c)
+			}
+			for range 100 {
+				batch = append(batch, Change{Key: randKey(rng), Value: randValue(rng), Prev: []byte{1}})
+			}
+			next := maps.Clone(cur)
+			for _, c := range batch {
+				if len(c.Value) == 0 {
+					delete(next, c.Key)
+				} else {
+					next[c.Key] = c.Value
+				}
+			}
+			want := refRoot(next)
+			dry, err := tr.RootAfter(batch)
+			if err != nil || dry != want {
+				t.Fatalf("budget %d round %d: RootAfter %s, %v; want %s", budget, round, dry, err, want)
+			}
+			got, undo := update(t, tr, s, batch)
+			if got != want {
+				t.Fatalf("budget %d round %d: root %s, want %s", budget, round, got, want)
+			}
+			if back, _ := update(t, tr, s, undo); back != root0 || !sameStore(snapshot(s), store0) {
+				t.Fatalf("budget %d round %d: undo did not restore the root and store", budget, round)
+			}
+			update(t, tr, s, batch)
+			cur = next
+		}
+	}
+}

@@ -4,7 +4,9 @@ import "sync"
 
 // Reader reads stored nodes. Get returns an error wrapping ErrNotFound for an
 // absent key; the trie does not retain or modify the returned slice. A
-// goleveldb-backed Reader translates leveldb.ErrNotFound.
+// goleveldb-backed Reader translates leveldb.ErrNotFound. Get must be safe
+// for concurrent use: an update reads the paths of a large batch on several
+// goroutines.
 type Reader interface {
 	Get(key []byte) ([]byte, error)
 }

@@ -69,6 +69,7 @@ func (t *Trie) update(changes []Change, w Writer) (types.Hash, []Change, error) 
 		}
 	}
 	u := &updater{t: t, w: w, vacated: make(map[position]struct{})}
+	u.prefetch(sorted)
 	var root subtree
 	if t.root != EmptyRoot {
 		n, err := u.load(position{}, t.root)
@@ -165,6 +166,7 @@ type updater struct {
 	w       Writer                // nil in a dry run: nothing is written or cached
 	vacated map[position]struct{} // old positions not (yet) rewritten
 	written []placedNode          // shallow nodes written, for the cache
+	pre     map[position]*node    // nodes read ahead by prefetch
 	undo    []Change
 	kbuf    []byte // scratch for storage keys: Writers copy what they keep
 	vbuf    []byte // scratch for node encodings
@@ -177,9 +179,12 @@ func (u *updater) dry() bool { return u.w == nil }
 // shallow: nodes read are part of the committed tree, so caching them is
 // right even if this update fails. A dry run caches nothing.
 func (u *updater) load(pos position, want types.Hash) (*node, error) {
-	n, err := u.t.read(pos, want)
-	if err != nil {
-		return nil, err
+	n := u.prefetched(pos, want)
+	if n == nil {
+		var err error
+		if n, err = u.t.read(pos, want); err != nil {
+			return nil, err
+		}
 	}
 	if !u.dry() {
 		u.t.cache.put(pos, n)
@@ -192,7 +197,7 @@ func (u *updater) load(pos position, want types.Hash) (*node, error) {
 // Prev hint describes a leaf hashing to want, that leaf is the child (the
 // hash commits to its key and value), and no read is needed.
 func (u *updater) child(pos position, want types.Hash, changes []Change) (*node, error) {
-	if len(changes) == 1 && len(changes[0].Prev) > 0 && u.t.cache.get(pos) == nil {
+	if len(changes) == 1 && len(changes[0].Prev) > 0 && u.t.cache.get(pos) == nil && u.prefetched(pos, want) == nil {
 		c := &changes[0]
 		if l := newLeaf(&c.Key, c.Prev); l.hash == want {
 			return l, nil

@@ -1,0 +1,46 @@
+package node
+
+import (
+	"log/slog"
+
+	"github.com/quarry-chain/quarry/chain/params"
+	"github.com/quarry-chain/quarry/mempool"
+	"github.com/quarry-chain/quarry/miner"
+	"github.com/quarry-chain/quarry/p2p"
+	"github.com/quarry-chain/quarry/rpc"
+)
+
+// Config is everything a node needs. DataDir and Genesis are required; the
+// part configs carry the operator's settings, and the node fills in their
+// wiring fields (backends, chain, pool, logger) itself.
+type Config struct {
+	// DataDir holds the chain database, the node's p2p identity and the
+	// saved pending transactions.
+	DataDir string
+	// Genesis defines the network.
+	Genesis *params.Genesis
+	Logger  *slog.Logger
+	// Version is reported by web3_clientVersion and the p2p identity.
+	Version string
+	// NoSync skips fsync on database writes (tests and benchmarks only: a
+	// power loss may lose the last blocks; a process crash loses nothing).
+	NoSync bool
+
+	// P2P configures the network; NoP2P runs a node without one.
+	P2P   p2p.Config
+	NoP2P bool
+
+	// RPC configures the JSON-RPC server; NoRPC runs without one.
+	RPC   rpc.Config
+	NoRPC bool
+
+	// Pool configures the mempool.
+	Pool mempool.Config
+
+	// Miner configures the miner; Mine starts it with the node.
+	Miner miner.Config
+	Mine  bool
+
+	// MetricsAddr serves Prometheus metrics at /metrics ("" = off).
+	MetricsAddr string
+}

@@ -1,0 +1,113 @@
+package node
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+
+	"github.com/quarry-chain/quarry/chain/types"
+)
+
+// metrics are the node's Prometheus metrics, on a registry of its own (no
+// global state: several nodes in one process each have theirs).
+type metrics struct {
+	reg          *prometheus.Registry
+	blocks       prometheus.Counter
+	txs          prometheus.Counter
+	reorgs       prometheus.Counter
+	reorgDepth   prometheus.Histogram
+	headTime     prometheus.Gauge
+	server       *http.Server
+	serverClosed chan struct{}
+}
+
+func newMetrics() *metrics {
+	m := &metrics{
+		reg: prometheus.NewRegistry(),
+		blocks: prometheus.NewCounter(prometheus.CounterOpts{
+			Name: "quarry_chain_blocks_connected_total", Help: "Blocks connected to the active chain (import rate).",
+		}),
+		txs: prometheus.NewCounter(prometheus.CounterOpts{
+			Name: "quarry_chain_transactions_connected_total", Help: "Transactions in connected blocks.",
+		}),
+		reorgs: prometheus.NewCounter(prometheus.CounterOpts{
+			Name: "quarry_chain_reorgs_total", Help: "Reorganisations of the active chain.",
+		}),
+		reorgDepth: prometheus.NewHistogram(prometheus.HistogramOpts{
+			Name: "quarry_chain_reorg_depth_blocks", Help: "Blocks disconnected per reorganisation.",
+			Buckets: []float64{1, 2, 3, 5, 10, 20, 50, 100, 200, 500},
+		}),
+		headTime: prometheus.NewGauge(prometheus.GaugeOpts{
+			Name: "quarry_chain_head_timestamp_seconds", Help: "Header time of the active tip.",
+		}),
+	}
+	m.reg.MustRegister(m.blocks, m.txs, m.reorgs, m.reorgDepth, m.headTime,
+		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	return m
+}
+
+// start registers the gauges that read the node live and serves /metrics.
+func (m *metrics) start(addr string, n *Node) error {
+	gauge := func(name, help string, f func() float64) prometheus.GaugeFunc {
+		return prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: name, Help: help}, f)
+	}
+	m.reg.MustRegister(
+		gauge("quarry_chain_head_height", "Height of the active tip.", func() float64 { return float64(n.chain.Best().Height) }),
+		gauge("quarry_mempool_pending", "Executable transactions in the pool.", func() float64 { p, _ := n.pool.Status(); return float64(p) }),
+		gauge("quarry_mempool_queued", "Transactions waiting for a nonce gap.", func() float64 { _, q := n.pool.Status(); return float64(q) }),
+		gauge("quarry_mempool_bytes", "Encoded size of the pool.", func() float64 { return float64(n.pool.Bytes()) }),
+		gauge("quarry_miner_hashrate", "Hashes per second (moving average).", func() float64 { return n.miner.HashRate() }),
+		gauge("quarry_p2p_peers", "Connected peers.", func() float64 {
+			if n.p2p == nil {
+				return 0
+			}
+			return float64(len(n.p2p.Peers()))
+		}),
+	)
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return fmt.Errorf("node: metrics listener: %w", err)
+	}
+	mux := http.NewServeMux()
+	mux.Handle("/metrics", promhttp.HandlerFor(m.reg, promhttp.HandlerOpts{}))
+	m.server = &http.Server{Handler: mux, ReadHeaderTimeout: 5 * time.Second}
+	m.serverClosed = make(chan struct{})
+	go func() {
+		defer close(m.serverClosed)
+		if err := m.server.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
+			n.log.Error("metrics server", "err", err)
+		}
+	}()
+	n.log.Info("metrics listening", "addr", ln.Addr().String())
+	return nil
+}
+
+func (m *metrics) stop() error {
+	if m.server == nil {
+		return nil
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	err := m.server.Shutdown(ctx)
+	<-m.serverClosed
+	return err
+}
+
+func (m *metrics) blockConnected(b *types.Block) {
+	m.blocks.Inc()
+	m.txs.Add(float64(len(b.Txs)))
+}
+
+func (m *metrics) newHead(b *types.Block) { m.headTime.Set(float64(b.Header.Time) / 1000) }
+
+func (m *metrics) reorg(depth int) {
+	m.reorgs.Inc()
+	m.reorgDepth.Observe(float64(depth))
+}

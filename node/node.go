@@ -1,0 +1,277 @@
+package node
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"sync"
+	"time"
+
+	"github.com/holiman/uint256"
+
+	"github.com/quarry-chain/quarry/chain"
+	"github.com/quarry-chain/quarry/chain/kvdb"
+	"github.com/quarry-chain/quarry/chain/types"
+	"github.com/quarry-chain/quarry/mempool"
+	"github.com/quarry-chain/quarry/miner"
+	"github.com/quarry-chain/quarry/p2p"
+	"github.com/quarry-chain/quarry/rpc"
+)
+
+// Files and folders inside the data directory.
+const (
+	chainDir       = "chaindata"
+	p2pDir         = "p2p"
+	pendingTxsFile = "mempool.dat"
+)
+
+// Node is a running Quarry node.
+type Node struct {
+	cfg     Config
+	log     *slog.Logger
+	now     func() time.Time
+	db      *kvdb.DB
+	chain   *chain.BlockChain
+	pool    *mempool.Pool
+	miner   *miner.Miner
+	p2p     *p2p.Service // nil with NoP2P
+	rpc     *rpc.Server  // nil with NoRPC
+	events  eventHub
+	reorgs  reorgLog
+	metrics *metrics
+
+	unsubChain func()
+	unsubPool  func()
+	txNotify   chan struct{}
+
+	ctx     context.Context // the context Start was given; the miner runs under it
+	mu      sync.Mutex
+	started bool
+	stopped bool
+}
+
+// New opens the data directory and builds the node's parts; nothing runs
+// until Start.
+func New(cfg Config) (n *Node, err error) {
+	if cfg.DataDir == "" || cfg.Genesis == nil {
+		return nil, fmt.Errorf("%w: DataDir and Genesis are required", ErrConfig)
+	}
+	if err := cfg.Genesis.Validate(); err != nil {
+		return nil, fmt.Errorf("%w: genesis: %w", ErrConfig, err)
+	}
+	if cfg.Logger == nil {
+		cfg.Logger = slog.New(slog.DiscardHandler)
+	}
+	if cfg.Version == "" {
+		cfg.Version = "dev"
+	}
+	if err := os.MkdirAll(cfg.DataDir, 0o700); err != nil {
+		return nil, fmt.Errorf("node: data directory: %w", err)
+	}
+	n = &Node{cfg: cfg, log: cfg.Logger, now: time.Now, txNotify: make(chan struct{}, 1), ctx: context.Background()}
+	n.reorgs.max = 100
+	n.metrics = newMetrics()
+
+	n.db, err = kvdb.Open(filepath.Join(cfg.DataDir, chainDir), kvdb.Options{NoSync: cfg.NoSync})
+	if errors.Is(err, kvdb.ErrInUse) {
+		return nil, fmt.Errorf("%w: %s", ErrDataDirInUse, cfg.DataDir)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("node: open database: %w", err)
+	}
+	defer func() {
+		if err != nil {
+			n.db.Close()
+		}
+	}()
+	n.chain, err = chain.New(chain.Config{DB: n.db, Genesis: cfg.Genesis, Logger: n.log.With("part", "chain")})
+	if err != nil {
+		return nil, err
+	}
+
+	pc := cfg.Pool
+	pc.Chain, pc.SigCache, pc.Logger = n.chain, n.chain.SigCache(), n.log.With("part", "pool")
+	if n.pool, err = mempool.New(pc); err != nil {
+		return nil, fmt.Errorf("node: mempool: %w", err)
+	}
+	n.events.pool = n.pool
+	n.unsubChain = n.chain.Subscribe(n.onChainEvent)
+	n.unsubPool = n.pool.SubscribeExecutable(func([]*types.Transaction) {
+		select {
+		case n.txNotify <- struct{}{}:
+		default:
+		}
+	})
+
+	if !cfg.NoP2P {
+		pc := cfg.P2P
+		pc.Chain, pc.TxPool = p2pChain{n.chain}, p2pPool{n.pool}
+		pc.Genesis, pc.ChainID = n.chain.GenesisHash(), cfg.Genesis.ChainID
+		pc.DataDir = filepath.Join(cfg.DataDir, p2pDir)
+		pc.MaxBlockBytes = int(cfg.Genesis.MaxBlockBytes)
+		pc.Logger = n.log.With("part", "p2p")
+		if n.p2p, err = p2p.New(pc); err != nil {
+			return nil, err
+		}
+	}
+
+	mc := cfg.Miner
+	mc.Chain = n.chain
+	mc.Source = poolSource{pool: n.pool, log: n.log}
+	mc.TxNotify = n.txNotify
+	mc.OnBlock = n.announceBlock
+	mc.Logger = n.log.With("part", "miner")
+	if n.miner, err = miner.New(mc); err != nil {
+		return nil, err
+	}
+
+	if !cfg.NoRPC {
+		if n.rpc, err = rpc.New(n.rpcConfig()); err != nil {
+			return nil, err
+		}
+	}
+	return n, nil
+}
+
+// rpcConfig fills the operator's RPC settings with the node's backends.
+func (n *Node) rpcConfig() rpc.Config {
+	rc := n.cfg.RPC
+	ca := &chainAPI{bc: n.chain, reorgs: &n.reorgs}
+	minPrice := n.cfg.Pool.MinGasPrice
+	if minPrice == nil {
+		minPrice = uint256.NewInt(1)
+	}
+	rc.Chain, rc.State, rc.Exec, rc.PoW = ca, ca, ca, ca
+	rc.Pool = &poolAPI{pool: n.pool, bc: n.chain, announce: n.announceTx, minPrice: minPrice}
+	rc.Mining = &miningAPI{n: n}
+	rc.Events = &n.events
+	rc.Sync = &syncAPI{n: n, startHeight: n.chain.Best().Height}
+	if n.p2p != nil {
+		rc.Admin = adminAPI{n}
+	}
+	rc.ClientVersion = n.clientVersion()
+	rc.Logger = n.log.With("part", "rpc")
+	return rc
+}
+
+func (n *Node) clientVersion() string { return "Quarry/" + n.cfg.Version }
+
+// Start loads the saved pending transactions and starts the network, the
+// RPC server and, if configured, the miner. ctx bounds their lifetime.
+func (n *Node) Start(ctx context.Context) error {
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	if n.started || n.stopped {
+		return errors.New("node: already started")
+	}
+	n.started, n.ctx = true, ctx
+	path := filepath.Join(n.cfg.DataDir, pendingTxsFile)
+	if added, dropped, err := n.pool.LoadLocalsFile(path); err == nil {
+		n.log.Info("pending transactions reloaded", "added", added, "dropped", dropped)
+	} else if !errors.Is(err, os.ErrNotExist) {
+		n.log.Warn("pending transactions not reloaded", "err", err)
+	}
+	if n.p2p != nil {
+		if err := n.p2p.Start(ctx); err != nil {
+			return err
+		}
+	}
+	if n.rpc != nil {
+		if err := n.rpc.Start(ctx); err != nil {
+			return err
+		}
+		n.log.Info("JSON-RPC listening", "addr", n.rpc.Addr().String())
+	}
+	if n.cfg.MetricsAddr != "" {
+		if err := n.metrics.start(n.cfg.MetricsAddr, n); err != nil {
+			return err
+		}
+	}
+	if n.cfg.Mine {
+		if err := n.miner.Start(ctx); err != nil {
+			return err
+		}
+	}
+	best := n.chain.Best()
+	n.log.Info("node started", "genesis", n.chain.GenesisHash(), "chain_id", n.cfg.Genesis.ChainID,
+		"height", best.Height, "head", best.Hash)
+	return nil
+}
+
+// Stop stops the miner, the RPC server and the network, saves local
+// pending transactions, and closes the database. It may be called once,
+// whether or not Start was.
+func (n *Node) Stop() error {
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	if n.stopped {
+		return nil
+	}
+	n.stopped = true
+	var errs []error
+	if err := n.miner.Stop(); err != nil && !errors.Is(err, miner.ErrNotRunning) {
+		errs = append(errs, err)
+	}
+	if n.rpc != nil && n.started {
+		errs = append(errs, n.rpc.Stop())
+	}
+	if n.p2p != nil && n.started {
+		errs = append(errs, n.p2p.Stop())
+	}
+	errs = append(errs, n.metrics.stop())
+	if saved, err := n.pool.SaveLocalsFile(filepath.Join(n.cfg.DataDir, pendingTxsFile)); err != nil {
+		errs = append(errs, fmt.Errorf("node: save pending transactions: %w", err))
+	} else if saved > 0 {
+		n.log.Info("pending transactions saved", "count", saved)
+	}
+	n.unsubPool()
+	n.unsubChain()
+	errs = append(errs, n.pool.Close(), n.db.Close())
+	n.log.Info("node stopped")
+	return errors.Join(errs...)
+}
+
+// announceBlock tells peers about a block this node made or accepted
+// through RPC.
+func (n *Node) announceBlock(b *types.Block) {
+	if n.p2p == nil {
+		return
+	}
+	if err := n.p2p.AnnounceBlock(b); err != nil {
+		n.log.Debug("block not announced", "hash", b.Hash(), "err", err)
+	}
+}
+
+// announceTx tells peers about a transaction sent to this node's RPC.
+func (n *Node) announceTx(tx *types.Transaction) {
+	if n.p2p == nil {
+		return
+	}
+	if err := n.p2p.AnnounceTx(tx); err != nil {
+		n.log.Debug("transaction not announced", "hash", tx.Hash(), "err", err)
+	}
+}
+
+// Chain returns the node's chain.
+func (n *Node) Chain() *chain.BlockChain { return n.chain }
+
+// Pool returns the node's mempool.
+func (n *Node) Pool() *mempool.Pool { return n.pool }
+
+// Miner returns the node's miner.
+func (n *Node) Miner() *miner.Miner { return n.miner }
+
+// P2P returns the node's network service (nil with NoP2P).
+func (n *Node) P2P() *p2p.Service { return n.p2p }
+
+// RPCAddr is the address the JSON-RPC server listens on (nil with NoRPC
+// or before Start).
+func (n *Node) RPCAddr() string {
+	if n.rpc == nil || n.rpc.Addr() == nil {
+		return ""
+	}
+	return n.rpc.Addr().String()
+}

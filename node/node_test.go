@@ -1,0 +1,136 @@
+package node
+
+import (
+	"bytes"
+	"context"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"math/big"
+	"net/http"
+	"testing"
+	"time"
+
+	"github.com/btcsuite/btcd/btcec/v2"
+	"github.com/holiman/uint256"
+
+	"github.com/quarry-chain/quarry/chain/params"
+	"github.com/quarry-chain/quarry/chain/types"
+	"github.com/quarry-chain/quarry/rpc"
+)
+
+// testKey is anvil's account 0 (the dev genesis funds it).
+func testKey(t testing.TB) *btcec.PrivateKey {
+	t.Helper()
+	b, _ := hex.DecodeString("ac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80")
+	k, _ := btcec.PrivKeyFromBytes(b)
+	return k
+}
+
+// newTestNode starts a mining node without a network, RPC on a free
+// loopback port, stopped when the test ends.
+func newTestNode(t *testing.T, g *params.Genesis) *Node {
+	t.Helper()
+	cfg := Config{DataDir: t.TempDir(), Genesis: g, NoSync: true, NoP2P: true, Mine: true}
+	cfg.RPC.Addr = "127.0.0.1:0"
+	cfg.Miner.Threads = 1
+	n, err := New(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	if err := n.Start(ctx); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		cancel()
+		if err := n.Stop(); err != nil {
+			t.Errorf("Stop: %v", err)
+		}
+	})
+	return n
+}
+
+// call makes one JSON-RPC request and decodes its result into out.
+func call(t *testing.T, n *Node, method string, out any, params ...any) *rpcErr {
+	t.Helper()
+	body, _ := json.Marshal(map[string]any{"jsonrpc": "2.0", "id": 1, "method": method, "params": params})
+	resp, err := http.Post("http://"+n.RPCAddr(), "application/json", bytes.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var r struct {
+		Result json.RawMessage `json:"result"`
+		Error  *rpcErr         `json:"error"`
+	}
+	if err := json.NewDecoder(resp.Body).Decode(&r); err != nil {
+		t.Fatal(err)
+	}
+	if r.Error == nil && out != nil {
+		if err := json.Unmarshal(r.Result, out); err != nil {
+			t.Fatalf("%s result %s: %v", method, r.Result, err)
+		}
+	}
+	return r.Error
+}
+
+type rpcErr struct {
+	Code    int    `json:"code"`
+	Message string `json:"message"`
+}
+
+func waitFor(t *testing.T, what string, d time.Duration, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(d)
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatalf("timed out waiting for %s", what)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+func TestDevNodeMinesAndIncludesRPCTransaction(t *testing.T) {
+	g := params.DevGenesis(uint64(time.Now().UnixMilli()))
+	n := newTestNode(t, g)
+	waitFor(t, "two blocks", 30*time.Second, func() bool { return n.Chain().Best().Height >= 2 })
+
+	var chainID string
+	if e := call(t, n, "eth_chainId", &chainID); e != nil || chainID != fmt.Sprintf("0x%x", g.ChainID) {
+		t.Fatalf("eth_chainId = %q, %+v", chainID, e)
+	}
+	to := types.Address{0xb0, 0xb}
+	tx := &types.Transaction{Type: types.LegacyTxType, ChainID: g.ChainID, Nonce: 0, Gas: 21000, To: &to}
+	tx.GasPrice.SetUint64(2_000_000_000)
+	tx.Value.SetUint64(12345)
+	signed, err := types.NewSigner(g.ChainID).SignTx(tx, testKey(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var hash types.Hash
+	if e := call(t, n, "eth_sendRawTransaction", &hash, "0x"+hex.EncodeToString(signed.Encode())); e != nil {
+		t.Fatalf("sendRawTransaction: %+v", e)
+	}
+	if hash != signed.Hash() {
+		t.Fatalf("returned hash %s, want %s", hash, signed.Hash())
+	}
+	// The same transaction again is "already known", geth's message.
+	if e := call(t, n, "eth_sendRawTransaction", nil, "0x"+hex.EncodeToString(signed.Encode())); e == nil || e.Message != "already known" {
+		t.Fatalf("resend: %+v, want already known", e)
+	}
+	var receipt map[string]any
+	waitFor(t, "the receipt", 30*time.Second, func() bool {
+		return call(t, n, "eth_getTransactionReceipt", &receipt, hash) == nil && receipt != nil
+	})
+	if receipt["status"] != "0x1" || receipt["gasUsed"] != "0x5208" {
+		t.Fatalf("receipt = %v", receipt)
+	}
+	var bal string
+	if e := call(t, n, "eth_getBalance", &bal, to, "latest"); e != nil || bal != "0x3039" {
+		t.Fatalf("eth_getBalance = %q, %+v; want 0x3039", bal, e)
+	}
+	_ = rpc.ErrNotFound
+	_ = uint256.NewInt
+	_ = big.NewInt
+}
