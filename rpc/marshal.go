@@ -290,6 +290,11 @@ func (s *Server) blockReceipts(b *types.Block, receipts []*types.Receipt) ([]*rp
 		return nil, errors.New("receipts do not match the block's transactions")
 	}
 	logs := blockLogs(b, receipts, false, nil)
+	if logs == nil {
+		// A receipt's logs are an array, never null: ethers v6 refuses a
+		// receipt whose logs are null ("invalid value for value.logs").
+		logs = []*rpcLog{}
+	}
 	hash := b.Hash()
 	out := make([]*rpcReceipt, len(receipts))
 	for i, r := range receipts {
