@@ -55,7 +55,7 @@ type Node struct {
 
 // New opens the data directory and builds the node's parts; nothing runs
 // until Start.
-func New(cfg Config) (n *Node, err error) {
+func New(cfg Config) (*Node, error) {
 	if cfg.DataDir == "" || cfg.Genesis == nil {
 		return nil, fmt.Errorf("%w: DataDir and Genesis are required", ErrConfig)
 	}
@@ -71,31 +71,37 @@ func New(cfg Config) (n *Node, err error) {
 	if err := os.MkdirAll(cfg.DataDir, 0o700); err != nil {
 		return nil, fmt.Errorf("node: data directory: %w", err)
 	}
-	n = &Node{cfg: cfg, log: cfg.Logger, now: time.Now, txNotify: make(chan struct{}, 1), ctx: context.Background()}
+	n := &Node{cfg: cfg, log: cfg.Logger, now: time.Now, txNotify: make(chan struct{}, 1), ctx: context.Background()}
 	n.reorgs.max = 100
 	n.metrics = newMetrics()
+	if err := n.open(); err != nil {
+		n.closeOpened()
+		return nil, err
+	}
+	return n, nil
+}
 
-	n.db, err = kvdb.Open(filepath.Join(cfg.DataDir, chainDir), kvdb.Options{NoSync: cfg.NoSync})
+// open builds the parts in dependency order; closeOpened undoes what it
+// managed if it fails.
+func (n *Node) open() error {
+	cfg := n.cfg
+	db, err := kvdb.Open(filepath.Join(cfg.DataDir, chainDir), kvdb.Options{NoSync: cfg.NoSync})
 	if errors.Is(err, kvdb.ErrInUse) {
-		return nil, fmt.Errorf("%w: %s", ErrDataDirInUse, cfg.DataDir)
+		return fmt.Errorf("%w: %s", ErrDataDirInUse, cfg.DataDir)
 	}
 	if err != nil {
-		return nil, fmt.Errorf("node: open database: %w", err)
+		return fmt.Errorf("node: open database: %w", err)
 	}
-	defer func() {
-		if err != nil {
-			n.db.Close()
-		}
-	}()
+	n.db = db
 	n.chain, err = chain.New(chain.Config{DB: n.db, Genesis: cfg.Genesis, Logger: n.log.With("part", "chain")})
 	if err != nil {
-		return nil, err
+		return err
 	}
 
 	pc := cfg.Pool
 	pc.Chain, pc.SigCache, pc.Logger = n.chain, n.chain.SigCache(), n.log.With("part", "pool")
 	if n.pool, err = mempool.New(pc); err != nil {
-		return nil, fmt.Errorf("node: mempool: %w", err)
+		return fmt.Errorf("node: mempool: %w", err)
 	}
 	n.events.pool = n.pool
 	n.unsubChain = n.chain.Subscribe(n.onChainEvent)
@@ -114,7 +120,7 @@ func New(cfg Config) (n *Node, err error) {
 		pc.MaxBlockBytes = int(cfg.Genesis.MaxBlockBytes)
 		pc.Logger = n.log.With("part", "p2p")
 		if n.p2p, err = p2p.New(pc); err != nil {
-			return nil, err
+			return err
 		}
 	}
 
@@ -125,15 +131,32 @@ func New(cfg Config) (n *Node, err error) {
 	mc.OnBlock = n.announceBlock
 	mc.Logger = n.log.With("part", "miner")
 	if n.miner, err = miner.New(mc); err != nil {
-		return nil, err
+		return err
 	}
 
 	if !cfg.NoRPC {
 		if n.rpc, err = rpc.New(n.rpcConfig()); err != nil {
-			return nil, err
+			return err
 		}
 	}
-	return n, nil
+	return nil
+}
+
+// closeOpened releases what a failed open acquired. (p2p.New and the
+// others hold nothing until started.)
+func (n *Node) closeOpened() {
+	if n.unsubPool != nil {
+		n.unsubPool()
+	}
+	if n.unsubChain != nil {
+		n.unsubChain()
+	}
+	if n.pool != nil {
+		n.pool.Close() // releases its state snapshot
+	}
+	if n.db != nil {
+		n.db.Close()
+	}
 }
 
 // rpcConfig fills the operator's RPC settings with the node's backends.
@@ -219,7 +242,10 @@ func (n *Node) Stop() error {
 		errs = append(errs, n.rpc.Stop())
 	}
 	if n.p2p != nil && n.started {
-		errs = append(errs, n.p2p.Stop())
+		// A Start that failed part-way may not have reached the network.
+		if err := n.p2p.Stop(); err != nil && !errors.Is(err, p2p.ErrNotStarted) {
+			errs = append(errs, err)
+		}
 	}
 	errs = append(errs, n.metrics.stop())
 	if saved, err := n.pool.SaveLocalsFile(filepath.Join(n.cfg.DataDir, pendingTxsFile)); err != nil {

@@ -5,18 +5,17 @@ import (
 	"context"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"fmt"
-	"math/big"
 	"net/http"
 	"testing"
 	"time"
 
 	"github.com/btcsuite/btcd/btcec/v2"
-	"github.com/holiman/uint256"
 
+	"github.com/quarry-chain/quarry/chain"
 	"github.com/quarry-chain/quarry/chain/params"
 	"github.com/quarry-chain/quarry/chain/types"
-	"github.com/quarry-chain/quarry/rpc"
 )
 
 // testKey is anvil's account 0 (the dev genesis funds it).
@@ -130,7 +129,73 @@ func TestDevNodeMinesAndIncludesRPCTransaction(t *testing.T) {
 	if e := call(t, n, "eth_getBalance", &bal, to, "latest"); e != nil || bal != "0x3039" {
 		t.Fatalf("eth_getBalance = %q, %+v; want 0x3039", bal, e)
 	}
-	_ = rpc.ErrNotFound
-	_ = uint256.NewInt
-	_ = big.NewInt
+}
+
+func TestPendingTransactionsSurviveRestart(t *testing.T) {
+	g := params.DevGenesis(uint64(time.Now().UnixMilli()))
+	dir := t.TempDir()
+	open := func() *Node {
+		cfg := Config{DataDir: dir, Genesis: g, NoSync: true, NoP2P: true, NoRPC: true}
+		n, err := New(cfg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := n.Start(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+	n := open()
+	to := types.Address{0x01}
+	var hashes []types.Hash
+	// Nonces 0 and 1 are executable; 5 waits in the queue: all are local.
+	for _, nonce := range []uint64{0, 1, 5} {
+		tx := &types.Transaction{Type: types.LegacyTxType, ChainID: g.ChainID, Nonce: nonce, Gas: 21000, To: &to}
+		tx.GasPrice.SetUint64(1_000_000_000)
+		signed, err := types.NewSigner(g.ChainID).SignTx(tx, testKey(t))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := n.Pool().Add(signed, true); err != nil {
+			t.Fatal(err)
+		}
+		hashes = append(hashes, signed.Hash())
+	}
+	if err := n.Stop(); err != nil {
+		t.Fatal(err)
+	}
+	n = open()
+	defer n.Stop()
+	for i, h := range hashes {
+		if !n.Pool().Has(h) {
+			t.Fatalf("transaction %d (%s) not reloaded", i, h)
+		}
+	}
+	if pending, queued := n.Pool().Status(); pending != 2 || queued != 1 {
+		t.Fatalf("after restart: %d pending, %d queued; want 2 and 1", pending, queued)
+	}
+}
+
+func TestDataDirErrors(t *testing.T) {
+	g := params.DevGenesis(uint64(time.Now().UnixMilli()))
+	dir := t.TempDir()
+	n, err := New(Config{DataDir: dir, Genesis: g, NoSync: true, NoP2P: true, NoRPC: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// A second node on the same directory is refused while the first runs.
+	if _, err := New(Config{DataDir: dir, Genesis: g, NoP2P: true, NoRPC: true}); !errors.Is(err, ErrDataDirInUse) {
+		t.Fatalf("second node: %v, want ErrDataDirInUse", err)
+	}
+	if err := n.Stop(); err != nil {
+		t.Fatal(err)
+	}
+	// The directory belongs to g's network: another genesis is refused.
+	other := params.DevGenesis(uint64(time.Now().UnixMilli()) + 1)
+	if _, err := New(Config{DataDir: dir, Genesis: other, NoP2P: true, NoRPC: true}); !errors.Is(err, chain.ErrGenesisMismatch) {
+		t.Fatalf("other genesis: %v, want chain.ErrGenesisMismatch", err)
+	}
+	if _, err := New(Config{Genesis: g}); !errors.Is(err, ErrConfig) {
+		t.Fatalf("no data dir: %v, want ErrConfig", err)
+	}
 }
