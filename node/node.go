@@ -248,10 +248,14 @@ func (n *Node) Stop() error {
 		}
 	}
 	errs = append(errs, n.metrics.stop())
-	if saved, err := n.pool.SaveLocalsFile(filepath.Join(n.cfg.DataDir, pendingTxsFile)); err != nil {
-		errs = append(errs, fmt.Errorf("node: save pending transactions: %w", err))
-	} else if saved > 0 {
-		n.log.Info("pending transactions saved", "count", saved)
+	// A node that never started never loaded the saved transactions:
+	// saving its empty pool would erase them.
+	if n.started {
+		if saved, err := n.pool.SaveLocalsFile(filepath.Join(n.cfg.DataDir, pendingTxsFile)); err != nil {
+			errs = append(errs, fmt.Errorf("node: save pending transactions: %w", err))
+		} else if saved > 0 {
+			n.log.Info("pending transactions saved", "count", saved)
+		}
 	}
 	n.unsubPool()
 	n.unsubChain()

@@ -199,3 +199,37 @@ func TestDataDirErrors(t *testing.T) {
 		t.Fatalf("no data dir: %v, want ErrConfig", err)
 	}
 }
+
+func TestStopWithoutStartKeepsSavedTransactions(t *testing.T) {
+	g := params.DevGenesis(uint64(time.Now().UnixMilli()))
+	dir := t.TempDir()
+	cfg := Config{DataDir: dir, Genesis: g, NoSync: true, NoP2P: true, NoRPC: true}
+	n, err := New(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	n.Start(context.Background())
+	to := types.Address{0x02}
+	tx := &types.Transaction{Type: types.LegacyTxType, ChainID: g.ChainID, Gas: 21000, To: &to}
+	tx.GasPrice.SetUint64(1_000_000_000)
+	signed, _ := types.NewSigner(g.ChainID).SignTx(tx, testKey(t))
+	if err := n.Pool().Add(signed, true); err != nil {
+		t.Fatal(err)
+	}
+	n.Stop()
+	// Opened and closed without starting (as `quarryd export` might).
+	n, err = New(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	n.Stop()
+	n, err = New(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer n.Stop()
+	n.Start(context.Background())
+	if !n.Pool().Has(signed.Hash()) {
+		t.Fatal("saved transaction lost by a node that was stopped without starting")
+	}
+}

@@ -2,6 +2,8 @@ package params
 
 import (
 	"bytes"
+	"crypto/sha256"
+	"encoding/binary"
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
@@ -390,6 +392,7 @@ func (g *Genesis) Header(stateRoot types.Hash) *types.Header {
 	h := &types.Header{
 		Version:      types.HeaderVersion,
 		Height:       0,
+		ParentHash:   g.ParamsHash(),
 		TxRoot:       empty,
 		ReceiptsRoot: empty,
 		StateRoot:    stateRoot,
@@ -475,4 +478,33 @@ func amountString(v *big.Int) string {
 		return "0"
 	}
 	return v.String()
+}
+
+// paramsDomain separates the parameter hash from every other SHA-256 use.
+const paramsDomain = "quarry genesis parameters v1"
+
+// ParamsHash commits to every consensus parameter of the genesis (all but
+// the allocation, which the state root commits to). The genesis block has
+// no parent, so its header carries this hash as its parent hash: the
+// genesis hash, which names the network in the p2p handshake and the data
+// directory, then differs for any two configurations that would validate
+// blocks differently, not only for different allocations or start times.
+func (g *Genesis) ParamsHash() types.Hash {
+	b := make([]byte, 0, 160)
+	b = append(b, paramsDomain...)
+	for _, v := range []uint64{
+		g.ChainID, g.Timestamp, g.TargetBlockTimeMs, g.ASERTHalfLifeMs,
+		uint64(g.InitialBits), uint64(g.PowLimitBits), g.Reward.HalvingInterval,
+		g.GasLimit, g.MaxBlockBytes, g.MaxDriftMs,
+	} {
+		b = binary.BigEndian.AppendUint64(b, v)
+	}
+	var reward [32]byte
+	if g.Reward.Initial != nil && g.Reward.Initial.Sign() >= 0 && g.Reward.Initial.BitLen() <= 256 {
+		g.Reward.Initial.FillBytes(reward[:])
+	}
+	b = append(b, reward[:]...)
+	b = append(b, byte(len(g.ExtraData)))
+	b = append(b, g.ExtraData...)
+	return sha256.Sum256(b)
 }

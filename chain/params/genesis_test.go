@@ -315,8 +315,8 @@ func TestGenesisHeader(t *testing.T) {
 		var extra [types.HeaderExtraSize]byte
 		copy(extra[:], "quarry")
 		want := types.Header{
-			Version: types.HeaderVersion, TxRoot: empty, ReceiptsRoot: empty, StateRoot: stateRoot,
-			GasLimit: 30000000, Extra: extra, Time: 1735689600000, Bits: 0x1e0fffff,
+			Version: types.HeaderVersion, ParentHash: g.ParamsHash(), TxRoot: empty, ReceiptsRoot: empty,
+			StateRoot: stateRoot, GasLimit: 30000000, Extra: extra, Time: 1735689600000, Bits: 0x1e0fffff,
 		}
 		if *h != want {
 			t.Fatalf("header %+v, want %+v", h, want)
@@ -326,13 +326,48 @@ func TestGenesisHeader(t *testing.T) {
 	if hashes[0] != hashes[1] {
 		t.Fatalf("same genesis, different hashes %v %v", hashes[0], hashes[1])
 	}
-	const golden = "0xb3c86fcbb269c992649ab00ffcb1187f598ba188717c75cfe80bc1d6c6f9d235"
+	const golden = "0x5b876c944558580faa1aa0fa55ae3901e2d253770b28496e9766f9765e9f4f36"
 	if got := hashes[0].Hex(); got != golden {
 		t.Fatalf("genesis hash %s, golden %s", got, golden)
 	}
 	g, _ := ParseGenesis(readExample(t))
 	if g.Header(types.Hash{0x03}).Hash() == hashes[0] {
 		t.Fatal("the state root does not affect the genesis hash")
+	}
+}
+
+// TestGenesisHashCommitsToEveryParameter: two genesis files that would
+// validate blocks differently must name different networks.
+func TestGenesisHashCommitsToEveryParameter(t *testing.T) {
+	t.Parallel()
+	base := DevGenesis(1_767_225_600_000)
+	root := types.Hash{0x01}
+	baseHash := base.Header(root).Hash()
+	tests := []struct {
+		name   string
+		change func(g *Genesis)
+	}{
+		{"chain id", func(g *Genesis) { g.ChainID++ }},
+		{"timestamp", func(g *Genesis) { g.Timestamp++ }},
+		{"target block time", func(g *Genesis) { g.TargetBlockTimeMs++ }},
+		{"half-life", func(g *Genesis) { g.ASERTHalfLifeMs++ }},
+		{"initial bits", func(g *Genesis) { g.InitialBits-- }},
+		{"pow limit", func(g *Genesis) { g.PowLimitBits-- }},
+		{"reward", func(g *Genesis) { g.Reward.Initial = new(big.Int).Add(g.Reward.Initial, big.NewInt(1)) }},
+		{"halving interval", func(g *Genesis) { g.Reward.HalvingInterval++ }},
+		{"gas limit", func(g *Genesis) { g.GasLimit++ }},
+		{"max block bytes", func(g *Genesis) { g.MaxBlockBytes++ }},
+		{"max drift", func(g *Genesis) { g.MaxDriftMs++ }},
+		{"extra data", func(g *Genesis) { g.ExtraData = []byte("other") }},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			g := DevGenesis(1_767_225_600_000)
+			tc.change(g)
+			if g.Header(root).Hash() == baseHash {
+				t.Fatalf("changing the %s leaves the genesis hash unchanged", tc.name)
+			}
+		})
 	}
 }
 

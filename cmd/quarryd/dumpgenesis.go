@@ -2,7 +2,6 @@ package main
 
 import (
 	"encoding/json"
-	"errors"
 	"fmt"
 	"time"
 
@@ -10,6 +9,7 @@ import (
 
 	"github.com/quarry-chain/quarry/chain"
 	"github.com/quarry-chain/quarry/chain/params"
+	"github.com/quarry-chain/quarry/node"
 )
 
 func dumpGenesisCommand() *cli.Command {
@@ -27,14 +27,17 @@ The genesis hash (which names the network) goes to standard error.`,
 			var g *params.Genesis
 			switch path := c.Path("genesis"); {
 			case path != "" && c.Bool("dev"):
-				return errors.New("dumpgenesis: --genesis and --dev exclude each other")
+				return usagef("dumpgenesis: --genesis and --dev exclude each other")
 			case path != "":
 				var err error
 				if g, err = params.LoadGenesis(path); err != nil {
 					return err
 				}
 			default:
-				g = params.DevGenesis(uint64(time.Now().UnixMilli()))
+				var err error
+				if g, err = node.DevGenesis(uint64(time.Now().UnixMilli()), 0); err != nil {
+					return err
+				}
 			}
 			block, err := chain.GenesisBlock(g)
 			if err != nil {
