@@ -6,16 +6,16 @@ PKGS      := ./...
 RACE_PKGS := ./chain/...
 FUZZTIME  ?= 30s
 
-.PHONY: all build run test test-long fuzz bench lint clean
+.PHONY: all build run test test-long fuzz bench lint clean testnet
 
 all: build
 
 build:
 	$(GO) build -o $(BIN)/ ./cmd/...
 
-# A local dev chain (see README). Until the node lands this prints the dev genesis.
+# A local dev chain (see README): mines, funds the test accounts, RPC on 127.0.0.1:8545.
 run:
-	$(GO) run ./cmd/quarryd dumpgenesis --dev
+	$(GO) run ./cmd/quarryd dev
 
 test:
 	$(GO) vet $(PKGS)
@@ -44,3 +44,9 @@ lint:
 
 clean:
 	rm -rf $(BIN)
+
+# A private testnet of local nodes under $QUARRY_TESTNET_DIR (default ./testnet);
+# e.g. make testnet TESTNET_ARGS="-n 4 --miners 2". Then scripts/testnet.sh
+# status, logs N, stop N, start N, partition 1,2 3, heal, down.
+testnet:
+	GO=$(GO) ./scripts/testnet.sh up $(TESTNET_ARGS)

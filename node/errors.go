@@ -13,6 +13,7 @@ var (
 	// ErrConfig: the configuration is incomplete or contradictory.
 	ErrConfig = errors.New("node: invalid configuration")
 
-	// errBadPeer answers admin_addPeer / admin_removePeer with -32602.
+	// errBadPeer answers admin_ peer methods given a bad address or id
+	// with -32602.
 	errBadPeer = rpc.NewKind(rpc.CodeInvalidParams, "invalid peer")
 )

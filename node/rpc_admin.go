@@ -2,11 +2,13 @@ package node
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"time"
 
 	"github.com/libp2p/go-libp2p/core/peer"
 
+	"github.com/quarry-chain/quarry/p2p"
 	"github.com/quarry-chain/quarry/rpc"
 )
 
@@ -47,11 +49,46 @@ func (a adminAPI) AddPeer(ctx context.Context, addr string) error {
 }
 
 func (a adminAPI) RemovePeer(_ context.Context, id string) error {
-	p, err := peer.Decode(id)
+	p, err := decodePeerID(id)
 	if err != nil {
-		return fmt.Errorf("%w: peer id %q: %v", errBadPeer, id, err)
+		return err
 	}
 	return a.n.p2p.DisconnectPeer(p)
+}
+
+// BlockPeer partitions: the p2p service refuses the peer both ways until
+// UnblockPeer. Blocking ourselves is a bad argument, not a server failure.
+func (a adminAPI) BlockPeer(_ context.Context, id string) error {
+	p, err := decodePeerID(id)
+	if err != nil {
+		return err
+	}
+	if err := a.n.p2p.BlockPeer(p); err != nil {
+		if errors.Is(err, p2p.ErrSelf) {
+			return fmt.Errorf("%w: %v", errBadPeer, err)
+		}
+		return err
+	}
+	return nil
+}
+
+// UnblockPeer heals a BlockPeer; unblocking a peer that is not blocked is
+// a no-op.
+func (a adminAPI) UnblockPeer(_ context.Context, id string) error {
+	p, err := decodePeerID(id)
+	if err != nil {
+		return err
+	}
+	a.n.p2p.UnblockPeer(p)
+	return nil
+}
+
+func decodePeerID(id string) (peer.ID, error) {
+	p, err := peer.Decode(id)
+	if err != nil {
+		return "", fmt.Errorf("%w: peer id %q: %v", errBadPeer, id, err)
+	}
+	return p, nil
 }
 
 // syncAPI reports sync progress from the peers' announced heads.

@@ -13,6 +13,8 @@ func (s *Server) registerAdmin() {
 	s.register("admin_peers", s.adminPeers)
 	s.register("admin_addPeer", s.adminAddPeer)
 	s.register("admin_removePeer", s.adminRemovePeer)
+	s.register("admin_blockPeer", s.adminBlockPeer)
+	s.register("admin_unblockPeer", s.adminUnblockPeer)
 }
 
 type rpcNodeInfo struct {
@@ -97,6 +99,21 @@ func (s *Server) adminAddPeer(ctx context.Context, c *call) (any, error) {
 }
 
 func (s *Server) adminRemovePeer(ctx context.Context, c *call) (any, error) {
+	return s.peerIDCall(ctx, c, s.cfg.Admin.RemovePeer)
+}
+
+// adminBlockPeer partitions: the peer stays cut off until admin_unblockPeer.
+func (s *Server) adminBlockPeer(ctx context.Context, c *call) (any, error) {
+	return s.peerIDCall(ctx, c, s.cfg.Admin.BlockPeer)
+}
+
+func (s *Server) adminUnblockPeer(ctx context.Context, c *call) (any, error) {
+	return s.peerIDCall(ctx, c, s.cfg.Admin.UnblockPeer)
+}
+
+// peerIDCall serves a method whose one argument is a peer id and whose
+// result is true once fn succeeded.
+func (s *Server) peerIDCall(ctx context.Context, c *call, fn func(context.Context, string) error) (any, error) {
 	if err := c.arity(1, 1); err != nil {
 		return nil, err
 	}
@@ -104,7 +121,7 @@ func (s *Server) adminRemovePeer(ctx context.Context, c *call) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := s.cfg.Admin.RemovePeer(ctx, id); err != nil {
+	if err := fn(ctx, id); err != nil {
 		return nil, err
 	}
 	return true, nil

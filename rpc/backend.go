@@ -151,6 +151,12 @@ type AdminBackend interface {
 	// disconnects the peer with the given id.
 	AddPeer(ctx context.Context, addr string) error
 	RemovePeer(ctx context.Context, id string) error
+	// BlockPeer cuts the peer with the given id off both ways until
+	// UnblockPeer: it is disconnected and every connection to or from it
+	// is refused (how a test network is partitioned). UnblockPeer lets it
+	// in again and re-dials it if it is a peer we keep dialling.
+	BlockPeer(ctx context.Context, id string) error
+	UnblockPeer(ctx context.Context, id string) error
 }
 
 // NodeInfo describes the local node.

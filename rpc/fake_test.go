@@ -48,6 +48,7 @@ type fake struct {
 	pool     []*types.Transaction
 	mining   MiningStatus
 	peers    []PeerInfo
+	blocked  map[string]bool // peer ids cut off by BlockPeer
 
 	chainSubs   []func(ChainEvent)
 	pendingSubs []func([]*types.Transaction)
@@ -84,6 +85,7 @@ func newFake(t testing.TB) *fake {
 		receipts: make(map[types.Hash][]*types.Receipt),
 		balances: make(map[types.Address]*uint256.Int),
 		nonces:   make(map[types.Address]uint64),
+		blocked:  make(map[string]bool),
 		mining:   MiningStatus{Threads: 2, Hashrate: 1234, Coinbase: types.Address{0xcb}},
 		peers:    []PeerInfo{{ID: "12D3KooWpeer", Addrs: []string{"/ip4/10.0.0.2/tcp/30303"}, Agent: "quarry/test", Height: 3}},
 	}
@@ -465,7 +467,7 @@ func (f *fake) SubmitWork(ctx context.Context, id types.Hash, time, nonce uint64
 // AdminBackend.
 
 func (f *fake) NodeInfo(ctx context.Context) (*NodeInfo, error) {
-	return &NodeInfo{ID: "12D3KooWself", Name: "quarry/test", ListenAddrs: []string{"/ip4/127.0.0.1/tcp/30303"}, Genesis: f.main[0].Hash(), Listening: true}, nil
+	return &NodeInfo{ID: selfPeerID, Name: "quarry/test", ListenAddrs: []string{"/ip4/127.0.0.1/tcp/30303"}, Genesis: f.main[0].Hash(), Listening: true}, nil
 }
 func (f *fake) Peers(ctx context.Context) ([]PeerInfo, error) { return f.peers, nil }
 func (f *fake) AddPeer(ctx context.Context, addr string) error {
@@ -479,6 +481,30 @@ func (f *fake) RemovePeer(ctx context.Context, id string) error {
 		return f.notFound("peer %s", id)
 	}
 	return nil
+}
+
+// selfPeerID is the fake's own peer id, which it refuses to block.
+const selfPeerID = "12D3KooWself"
+
+func (f *fake) BlockPeer(ctx context.Context, id string) error {
+	if id == selfPeerID {
+		return Errorf(&Kind{CodeInvalidParams, "invalid peer"}, "cannot block ourselves")
+	}
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.blocked[id] = true
+	return nil
+}
+func (f *fake) UnblockPeer(ctx context.Context, id string) error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	delete(f.blocked, id)
+	return nil
+}
+func (f *fake) isBlocked(id string) bool {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.blocked[id]
 }
 
 // PoWBackend.
