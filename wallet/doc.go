@@ -9,6 +9,10 @@
 //	wallet/hd        BIP-32 key trees from a seed, BIP-44 paths
 //	wallet/keystore  password-encrypted key files (Web3 Secret Storage v3)
 //	                 and a geth-compatible keystore directory
+//	wallet/abi       Ethereum ABI encoding of calls from signatures such as
+//	                 "transfer(address,uint256)", decoding of results and reverts
+//	wallet/units     strict parsing and formatting of ether, gwei and wei amounts
+//	wallet/rpcclient a small JSON-RPC client that keeps the node's error messages
 //
 // This package joins the first two into what users ask for:
 //
