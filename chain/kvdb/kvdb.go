@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"time"
 
 	"github.com/syndtr/goleveldb/leveldb"
 	leveldberrors "github.com/syndtr/goleveldb/leveldb/errors"
@@ -46,6 +47,7 @@ type Options struct {
 type DB struct {
 	ldb    *leveldb.DB
 	stor   storage.Storage // closed with the DB: it holds the directory lock
+	opts   *opt.Options    // as opened: Compact reads the level targets
 	noSync bool
 }
 
@@ -85,20 +87,28 @@ func openStorage(stor storage.Storage, o Options) (*DB, error) {
 	if cache <= 0 {
 		cache = 32
 	}
-	ldb, err := leveldb.Open(stor, &opt.Options{
+	opts := &opt.Options{
 		BlockCacheCapacity: cache * opt.MiB,
 		WriteBuffer:        16 * opt.MiB,
 		// State reads often ask for absent keys (new accounts, empty
 		// slots); a bloom filter answers most of them without a disk read.
 		Filter: filter.NewBloomFilter(10),
-	})
+		// Seek compaction merges a table into the next level once reads
+		// have looked in it in vain often enough. The bloom filters already
+		// spare those reads, and the state's keys are hashes: a table of
+		// them spans the whole key range, so each such compaction rewrites
+		// the entire next level (all of a large state), many times per
+		// block. Compactions are left to the size targets.
+		DisableSeeksCompaction: true,
+	}
+	ldb, err := leveldb.Open(stor, opts)
 	if leveldberrors.IsCorrupted(err) {
 		return nil, fmt.Errorf("%w: %v", ErrCorrupt, err)
 	}
 	if err != nil {
 		return nil, err
 	}
-	db := &DB{ldb: ldb, stor: stor, noSync: o.NoSync}
+	db := &DB{ldb: ldb, stor: stor, opts: opts, noSync: o.NoSync}
 	if err := db.checkSchema(); err != nil {
 		ldb.Close()
 		return nil, err
@@ -168,17 +178,90 @@ func iterate(it iterator.Iterator, fn func(key, value []byte) (bool, error)) err
 	return it.Error()
 }
 
+// Compact rewrites the whole store into its final levels, settling every
+// pending compaction now. A bulk load (a genesis of a million accounts is
+// a single batch of hundreds of megabytes) otherwise leaves a backlog that
+// goleveldb works off in the background for minutes, competing with block
+// processing for the CPU and making every read probe more tables.
+//
+// CompactRange alone leaves everything in one oversized level, which the
+// background compaction then pushes down over the next seconds; Compact
+// also waits (up to maxSettle) until every level is within goleveldb's
+// size targets, the state in which a store that grew gradually would be.
+func (db *DB) Compact() error {
+	if err := db.ldb.CompactRange(util.Range{}); err != nil {
+		return fmt.Errorf("kvdb: compact: %w", err)
+	}
+	for deadline := time.Now().Add(maxSettle); time.Now().Before(deadline); time.Sleep(settlePoll) {
+		settled, err := db.settled()
+		if err != nil || settled {
+			return err
+		}
+	}
+	return nil
+}
+
+// maxSettle bounds how long Compact waits for the background compaction;
+// settlePoll is how often it looks.
+const (
+	maxSettle  = 10 * time.Minute
+	settlePoll = 50 * time.Millisecond
+)
+
+// settled reports whether goleveldb has no compaction left to pick: few
+// enough level-0 tables, and every other level within its size target.
+func (db *DB) settled() (bool, error) {
+	var st leveldb.DBStats
+	if err := db.ldb.Stats(&st); err != nil {
+		return false, fmt.Errorf("kvdb: stats: %w", err)
+	}
+	for level, size := range st.LevelSizes {
+		switch {
+		case level == 0:
+			if st.LevelTablesCounts[0] >= db.opts.GetCompactionL0Trigger() {
+				return false, nil
+			}
+		case size >= db.opts.GetCompactionTotalSize(level):
+			return false, nil
+		}
+	}
+	return true, nil
+}
+
+// batchGrowLimit is the record count up to which a batch's buffer doubles
+// when full. goleveldb's default (3,000 records) makes a larger batch grow
+// by about 3,000 records at a time, copying the whole buffer each time:
+// quadratic in the batch size, minutes for a large genesis. Doubling is
+// amortised linear; the cost is at most twice the batch's size in memory.
+const batchGrowLimit = 1 << 30
+
 // Batch collects writes to apply atomically with DB.Write. The zero value is
 // an empty batch.
 type Batch struct {
-	b leveldb.Batch
+	b     leveldb.Batch
+	ready bool // b was made with batchGrowLimit
+}
+
+// init gives b its growth policy on first use, so that the zero value
+// stays usable.
+func (b *Batch) init() {
+	if !b.ready {
+		b.b = *leveldb.MakeBatchWithConfig(&leveldb.BatchConfig{GrowLimit: batchGrowLimit})
+		b.ready = true
+	}
 }
 
 // Put records key = value. Both slices are copied.
-func (b *Batch) Put(key, value []byte) { b.b.Put(key, value) }
+func (b *Batch) Put(key, value []byte) {
+	b.init()
+	b.b.Put(key, value)
+}
 
 // Delete records the removal of key.
-func (b *Batch) Delete(key []byte) { b.b.Delete(key) }
+func (b *Batch) Delete(key []byte) {
+	b.init()
+	b.b.Delete(key)
+}
 
 // Len is the number of records in the batch.
 func (b *Batch) Len() int { return b.b.Len() }

@@ -103,3 +103,40 @@ func TestErrorsAreDistinct(t *testing.T) {
 		}
 	}
 }
+
+// TestLargeBatchAndCompact writes one batch far beyond goleveldb's growth
+// threshold from a zero Batch, compacts, and checks that every record
+// survives and that the store is settled afterwards.
+func TestLargeBatchAndCompact(t *testing.T) {
+	t.Parallel()
+	db, err := Open(t.TempDir(), Options{NoSync: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	const n = 20_000
+	var b Batch
+	for i := range n {
+		k := binary.BigEndian.AppendUint32([]byte("k"), uint32(i*2654435761))
+		b.Put(k, binary.BigEndian.AppendUint32(nil, uint32(i)))
+	}
+	if b.Len() != n {
+		t.Fatalf("batch holds %d records, want %d", b.Len(), n)
+	}
+	if err := db.Write(&b); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.Compact(); err != nil {
+		t.Fatal(err)
+	}
+	if ok, err := db.settled(); err != nil || !ok {
+		t.Fatalf("after Compact: settled %v, err %v", ok, err)
+	}
+	for i := range n {
+		k := binary.BigEndian.AppendUint32([]byte("k"), uint32(i*2654435761))
+		v, err := db.Get(k)
+		if err != nil || !bytes.Equal(v, binary.BigEndian.AppendUint32(nil, uint32(i))) {
+			t.Fatalf("record %d: %x, %v", i, v, err)
+		}
+	}
+}

@@ -1,11 +1,17 @@
 package trie
 
-import "encoding/binary"
+import (
+	"encoding/binary"
+	"slices"
+	"unsafe"
+
+	"github.com/quarry-chain/quarry/chain/types"
+)
 
 // DefaultCacheBytes is the node cache budget used when Config.CacheBytes is
-// 0: 64 MiB, which holds the top ~18 levels of a binary trie (about 350,000
-// nodes), every level of a state of some 100,000 keys, and all but the last
-// few levels of a state of millions.
+// 0: 64 MiB, which holds about 600,000 inner nodes: every level of a state
+// of some 300,000 keys, and the top ~19 levels (all but the last two or
+// three nodes of each path) of a state of a million.
 const DefaultCacheBytes = 64 << 20
 
 // maxCacheBits is the deepest position the node cache can hold, in bits:
@@ -13,26 +19,61 @@ const DefaultCacheBytes = 64 << 20
 // keys, so every inner node of a real trie is shallower.
 const maxCacheBits = 62
 
-// nodeMemOverhead is the approximate memory a cached node costs besides its
-// value, in bytes: the node struct (160, its allocation size class) and its
-// map entry (key, pointer and the map's own overhead).
-const nodeMemOverhead = 192
+// Memory the cache accounts per node, in bytes. A plain inner node (see
+// nodeCache) costs its record in the level's slab (which grows by a quarter
+// at a time, so its spare capacity stays small) and its index entry: the
+// map's key and slot number, control byte and load-factor slack. Any other
+// node is kept decoded: the node struct (160, its allocation size class)
+// and a map entry (key, pointer, overhead), plus a leaf's value.
+const (
+	innerMem        = int64(unsafe.Sizeof(innerRec{})) + 24
+	nodeMemOverhead = 192
+)
 
-// nodeCache keeps decoded nodes of the committed tree in memory, shallowest
-// first, within a byte budget. With keys spread uniformly (they are hashes)
-// a node at depth d lies on the path of a fraction 2^-d of all updates, so
-// the shallowest nodes are the most valuable per byte, and the cache keeps
-// a prefix of the levels: every level down to some depth, and part of the
-// next. It is never larger than its budget.
+// nodeCache keeps the nodes of the committed tree nearest the root in
+// memory, shallowest first, within a byte budget. With keys spread uniformly
+// (they are hashes) a node at depth d lies on the path of a fraction 2^-d of
+// all updates, so the shallowest nodes are the most valuable per byte, and
+// the cache keeps a prefix of the levels: every level down to some depth,
+// and part of the next. It is never larger than its budget.
+//
+// Almost every node of a trie of hashed keys is a plain inner node: one
+// whose split is the first bit of its position (no path compression), so
+// that its prefix is its position. Such a node is stored compactly, as its
+// two child hashes, its split and a 64-bit tag of its own hash, in a slab
+// without pointers (so the collector never scans it): about 100 bytes where
+// a decoded node costs about 190, which lets the default budget reach two
+// levels deeper. Its full hash is the one its parent commits to, which
+// every lookup supplies and the tag confirms. Leaves and compressed inner
+// nodes are kept decoded.
 //
 // The cache is modified only by Update; lookups only read it, so several
-// readers (Get, Prove, RootAfter) may share it while no Update runs.
+// readers (Get, Prove, RootAfter, prefetching goroutines) may share it while
+// no Update runs.
 type nodeCache struct {
 	budget int64 // bytes; <= 0: caching disabled
 	used   int64
 	limit  int // deepest level (position bits) admitted; -1 when disabled
-	levels [maxCacheBits + 1]map[uint64]*node
+	levels [maxCacheBits + 1]cacheLevel
 }
+
+// cacheLevel holds the cached nodes of one level (position bit count).
+type cacheLevel struct {
+	index map[uint64]int32 // plain inner nodes: position key -> slab slot
+	slab  []innerRec
+	free  []int32          // slab slots to reuse
+	other map[uint64]*node // leaves and compressed inner nodes
+}
+
+// innerRec is a plain inner node: its prefix is its position's path and its
+// split that position's bit count.
+type innerRec struct {
+	child [2]types.Hash
+	tag   uint64 // the first 8 bytes of the node's hash
+}
+
+// hashTag is the part of a node hash an innerRec keeps.
+func hashTag(h *types.Hash) uint64 { return binary.BigEndian.Uint64(h[:8]) }
 
 func newNodeCache(budget int64) *nodeCache {
 	switch {
@@ -53,63 +94,148 @@ func cacheKey(pos position) uint64 {
 	return binary.BigEndian.Uint64(pos.path[:8]) >> (64 - pos.bits)
 }
 
-// nodeMem is the memory n costs the cache.
+// plain reports whether n at pos is stored compactly.
+func plain(pos position, n *node) bool { return !n.leaf && uint(n.split) == uint(pos.bits) }
+
+// nodeMem is the memory a decoded node costs the cache.
 func nodeMem(n *node) int64 { return nodeMemOverhead + int64(len(n.value)) }
 
-func (c *nodeCache) get(pos position) *node {
+// lookup returns the cached node at pos without building a node: either the
+// plain inner node's record or the decoded node, or neither. The record is
+// valid until the cache is next modified.
+func (c *nodeCache) lookup(pos position) (*innerRec, *node) {
 	if int(pos.bits) > c.limit {
-		return nil
+		return nil, nil
 	}
-	return c.levels[pos.bits][cacheKey(pos)] // a nil map reads as empty
+	l := &c.levels[pos.bits]
+	k := cacheKey(pos)
+	if i, ok := l.index[k]; ok { // a nil map reads as empty
+		return &l.slab[i], nil
+	}
+	return nil, l.other[k]
 }
 
-// put caches n at pos if its level is admitted, then evicts from the
-// deepest levels until the cache fits its budget again.
+// has reports whether a node at pos is cached.
+func (c *nodeCache) has(pos position) bool {
+	r, n := c.lookup(pos)
+	return r != nil || n != nil
+}
+
+// get returns the cached node at pos, which its parent says hashes to want,
+// or nil if none is cached. ok is false if the cached node does not hash to
+// want: the cache (or the parent) is not the committed tree.
+func (c *nodeCache) get(pos position, want types.Hash) (n *node, ok bool) {
+	r, n := c.lookup(pos)
+	switch {
+	case n != nil:
+		return n, n.hash == want
+	case r == nil:
+		return nil, true
+	case r.tag != hashTag(&want):
+		return nil, false
+	}
+	return &node{hash: want, path: pos.path, child: r.child, split: uint8(pos.bits)}, true
+}
+
+// put caches n at pos if its level is admitted and there is room. A node
+// of the deepest admitted level is refused when the cache is full: that
+// level keeps the nodes it has, rather than trading them for others just
+// as deep. A shallower node is worth more, and evicts from the deepest
+// levels.
 func (c *nodeCache) put(pos position, n *node) {
 	if int(pos.bits) > c.limit {
 		return
 	}
-	m := c.levels[pos.bits]
-	if m == nil {
-		m = make(map[uint64]*node)
-		c.levels[pos.bits] = m
+	c.drop(pos)
+	mem := innerMem
+	if !plain(pos, n) {
+		mem = nodeMem(n)
 	}
+	if c.used+mem > c.budget && int(pos.bits) == c.limit {
+		return
+	}
+	l := &c.levels[pos.bits]
 	k := cacheKey(pos)
-	if old := m[k]; old != nil {
-		c.used -= nodeMem(old)
+	c.used += mem
+	if !plain(pos, n) {
+		if l.other == nil {
+			l.other = make(map[uint64]*node)
+		}
+		l.other[k] = n
+	} else {
+		rec := innerRec{child: n.child, tag: hashTag(&n.hash)}
+		var i int32
+		if f := len(l.free); f > 0 {
+			i = l.free[f-1]
+			l.free = l.free[:f-1]
+			l.slab[i] = rec
+		} else {
+			if len(l.slab) == cap(l.slab) {
+				l.slab = slices.Grow(l.slab, 16+len(l.slab)/4)
+			}
+			i = int32(len(l.slab))
+			l.slab = append(l.slab, rec)
+		}
+		if l.index == nil {
+			l.index = make(map[uint64]int32)
+		}
+		l.index[k] = i
 	}
-	m[k] = n
-	c.used += nodeMem(n)
-	c.shrink()
+	if c.used > c.budget {
+		c.shrink()
+	}
 }
 
+// drop removes the node cached at pos, if any.
 func (c *nodeCache) drop(pos position) {
 	if int(pos.bits) > c.limit {
 		return
 	}
+	l := &c.levels[pos.bits]
 	k := cacheKey(pos)
-	if old := c.levels[pos.bits][k]; old != nil {
+	if i, ok := l.index[k]; ok {
+		delete(l.index, k)
+		l.free = append(l.free, i)
+		c.used -= innerMem
+	}
+	if old := l.other[k]; old != nil {
+		delete(l.other, k)
 		c.used -= nodeMem(old)
-		delete(c.levels[pos.bits], k)
 	}
 }
 
 // shrink evicts nodes of the deepest cached level, and stops admitting
-// deeper ones, until the cache is within its budget.
+// deeper ones, until the cache is within its budget, with a margin of
+// shrinkSlack of it so that the evictions, which walk a level's maps, come
+// in batches. A level emptied entirely gives back its slab; a partly
+// emptied one reuses its free slots.
 func (c *nodeCache) shrink() {
-	for c.used > c.budget && c.limit >= 0 {
-		m := c.levels[c.limit]
-		for k, n := range m {
-			if c.used <= c.budget {
+	target := c.budget - c.budget/shrinkSlack
+	for c.used > target && c.limit >= 0 {
+		l := &c.levels[c.limit]
+		for k, n := range l.other {
+			delete(l.other, k)
+			c.used -= nodeMem(n)
+			if c.used <= target {
 				return // the limit level stays, partly filled
 			}
-			c.used -= nodeMem(n)
-			delete(m, k)
 		}
-		c.levels[c.limit] = nil
+		for k, i := range l.index {
+			delete(l.index, k)
+			l.free = append(l.free, i)
+			c.used -= innerMem
+			if c.used <= target {
+				return
+			}
+		}
+		*l = cacheLevel{}
 		c.limit--
 	}
 }
+
+// shrinkSlack is the fraction (1/shrinkSlack) of the budget that shrink
+// frees beyond what the budget requires.
+const shrinkSlack = 64
 
 // admits reports whether a node at pos would be cached.
 func (c *nodeCache) admits(pos position) bool { return int(pos.bits) <= c.limit }
@@ -117,8 +243,19 @@ func (c *nodeCache) admits(pos position) bool { return int(pos.bits) <= c.limit 
 // len returns the number of cached nodes.
 func (c *nodeCache) len() int {
 	n := 0
-	for _, m := range c.levels {
-		n += len(m)
+	for i := range c.levels {
+		n += len(c.levels[i].index) + len(c.levels[i].other)
 	}
 	return n
+}
+
+// levelMem recomputes from its contents the memory level accounts for, as
+// used sums it (for tests).
+func (c *nodeCache) levelMem(level int) int64 {
+	l := &c.levels[level]
+	m := int64(len(l.index)) * innerMem
+	for _, n := range l.other {
+		m += nodeMem(n)
+	}
+	return m
 }

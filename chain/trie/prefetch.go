@@ -62,7 +62,14 @@ func (t *Trie) fetchPaths(sorted []Change, lo, hi int) map[position]*node {
 		}
 		pos, want := position{}, t.root
 		for {
-			n := t.cache.get(pos)
+			r, n := t.cache.lookup(pos)
+			if r != nil && r.tag == hashTag(&want) {
+				// A plain inner node: the key is on its path (its prefix
+				// is the position, which the key's bits led to).
+				b := bit(&c.Key, uint(pos.bits))
+				pos, want = childPos(&pos.path, uint8(pos.bits), b), r.child[b]
+				continue
+			}
 			if n == nil {
 				n = m[pos]
 			}

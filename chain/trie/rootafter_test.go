@@ -183,13 +183,11 @@ func TestCacheBudget(t *testing.T) {
 				t.Fatalf("budget %d: cache uses %d", budget, c.used)
 			}
 			var sum int64
-			for level, m := range c.levels {
-				if len(m) > 0 && level > c.limit {
+			for level, l := range c.levels {
+				if len(l.index)+len(l.other) > 0 && level > c.limit {
 					t.Fatalf("budget %d: level %d cached below the limit %d", budget, level, c.limit)
 				}
-				for _, n := range m {
-					sum += nodeMem(n)
-				}
+				sum += c.levelMem(level)
 			}
 			if sum != c.used {
 				t.Fatalf("budget %d: accounted %d bytes, holds %d", budget, c.used, sum)

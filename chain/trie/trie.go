@@ -13,8 +13,8 @@ type Config struct {
 	Reader Reader
 	// CacheBytes bounds the memory of the node cache, which keeps the
 	// nodes nearest the root once read or written (approximate accounting:
-	// about 200 bytes per node plus its value). 0 means DefaultCacheBytes;
-	// a negative value disables the cache.
+	// about 100 bytes per plain inner node, 200 plus the value for a leaf).
+	// 0 means DefaultCacheBytes; a negative value disables the cache.
 	CacheBytes int64
 }
 
@@ -96,10 +96,9 @@ func (t *Trie) Get(key Key) ([]byte, error) {
 // read returns the node at pos, which its parent says hashes to want, from
 // the cache or the store. It does not change the cache.
 func (t *Trie) read(pos position, want types.Hash) (*node, error) {
-	if n := t.cache.get(pos); n != nil {
-		if n.hash != want {
-			return nil, fmt.Errorf("%w: cached node at %s is %s, parent wants %s", ErrCorrupt, pos, n.hash, want)
-		}
+	if n, ok := t.cache.get(pos, want); !ok {
+		return nil, fmt.Errorf("%w: cached node at %s does not hash to %s, which its parent wants", ErrCorrupt, pos, want)
+	} else if n != nil {
 		return n, nil
 	}
 	b, err := t.r.Get(pos.storageKey())

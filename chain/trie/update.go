@@ -197,7 +197,7 @@ func (u *updater) load(pos position, want types.Hash) (*node, error) {
 // Prev hint describes a leaf hashing to want, that leaf is the child (the
 // hash commits to its key and value), and no read is needed.
 func (u *updater) child(pos position, want types.Hash, changes []Change) (*node, error) {
-	if len(changes) == 1 && len(changes[0].Prev) > 0 && u.t.cache.get(pos) == nil && u.prefetched(pos, want) == nil {
+	if len(changes) == 1 && len(changes[0].Prev) > 0 && !u.t.cache.has(pos) && u.prefetched(pos, want) == nil {
 		c := &changes[0]
 		if l := newLeaf(&c.Key, c.Prev); l.hash == want {
 			return l, nil
