@@ -37,30 +37,19 @@ var (
 	ErrCallFunds         = errors.New("insufficient funds for gas * price + value")
 	ErrCallGasAboveLimit = errors.New("gas above the block gas limit")
 	// ErrStateUnavailable: the node does not keep the state of that block
-	// (today it keeps the active tip's).
+	// (it serves the active chain's last MaxStateHistory blocks).
 	ErrStateUnavailable = errors.New("chain: state of that block is not available")
 )
 
-// stateAt opens an execution view of the state at the end of block at.
-func (bc *BlockChain) stateAt(at *types.Header) (*state.StateDB, error) {
-	st, err := bc.state.StateDB()
-	if err != nil {
-		return nil, err
-	}
-	// Equal roots are equal states, whichever block they belong to.
-	if st.Root() != at.StateRoot {
-		return nil, fmt.Errorf("%w: block %d (%s)", ErrStateUnavailable, at.Height, at.Hash())
-	}
-	return st, nil
-}
-
-// Call executes msg on the state at the end of block at, in that block's
-// context, and discards every change. It never alters the chain.
+// Call executes msg on the state at the end of block at (the tip or one of
+// the MaxStateHistory blocks below it), in that block's context, and
+// discards every change. It never alters the chain.
 func (bc *BlockChain) Call(msg CallMsg, at *types.Header) (*CallResult, error) {
-	st, err := bc.stateAt(at)
+	_, st, release, err := bc.stateView(at)
 	if err != nil {
 		return nil, err
 	}
+	defer release()
 	return bc.call(st, at, msg)
 }
 

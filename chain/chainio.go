@@ -67,7 +67,12 @@ func decodeHeaderRecord(v []byte) (*types.Header, blockStatus, error) {
 	return h, blockStatus(v[types.HeaderSize]), nil
 }
 
-func readHeader(db *kvdb.DB, hash types.Hash) (*types.Header, blockStatus, error) {
+// getter reads the store: a kvdb.DB or a consistent kvdb.Snapshot of it.
+type getter interface {
+	Get(key []byte) ([]byte, error)
+}
+
+func readHeader(db getter, hash types.Hash) (*types.Header, blockStatus, error) {
 	v, err := db.Get(hashKey(prefixHeader, hash))
 	if err != nil {
 		return nil, 0, err
@@ -102,7 +107,7 @@ func readTxLookup(db *kvdb.DB, tx types.Hash) (types.Hash, int, error) {
 
 // getRequired reads a key that the chain's own writes guarantee exists;
 // absence means corruption, not a missing block.
-func getRequired(db *kvdb.DB, key []byte, what string) ([]byte, error) {
+func getRequired(db getter, key []byte, what string) ([]byte, error) {
 	v, err := db.Get(key)
 	if errors.Is(err, kvdb.ErrNotFound) {
 		return nil, fmt.Errorf("%w: missing %s", ErrCorruptDB, what)

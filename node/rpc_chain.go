@@ -97,16 +97,14 @@ func (a *chainAPI) TotalWork(_ context.Context, blockHash types.Hash) (*big.Int,
 	return w, rpcError(err)
 }
 
-// account reads addr at the end of block at (the tip's state only, today).
+// account runs read on the state at the end of block at: the tip or one
+// of the chain.MaxStateHistory blocks below it.
 func (a *chainAPI) account(at *types.Header, read func(r stateReader) error) error {
-	r, err := a.bc.StateReader()
+	r, release, err := a.bc.StateReaderAt(at)
 	if err != nil {
-		return err
+		return rpcError(err)
 	}
-	defer r.Release()
-	if r.Root() != at.StateRoot {
-		return fmt.Errorf("%w: block %d", rpc.ErrStateNotAvailable, at.Height)
-	}
+	defer release()
 	return read(r)
 }
 

@@ -14,8 +14,9 @@ import (
 // meanwhile. Each read is one store lookup. It is safe for concurrent use.
 // Release it when done.
 type Reader struct {
-	snap *kvdb.Snapshot
-	root types.Hash
+	kv      kvReader // a store snapshot, or a historical overlay on one
+	release func()
+	root    types.Hash
 }
 
 // Reader returns a view of the latest written state. It reads only the
@@ -29,14 +30,23 @@ func (d *Database) Reader() (*Reader, error) {
 	if err != nil {
 		return nil, fmt.Errorf("state: snapshot: %w", err)
 	}
-	// Reading the root node from the snapshot gives the root that the
-	// snapshot's flat records belong to: both were written in one batch.
-	tr, err := trie.New(trie.Config{Reader: trieReader{snap}, CacheBytes: -1})
+	root, err := snapshotRoot(snap)
 	if err != nil {
 		snap.Release()
-		return nil, fmt.Errorf("state: snapshot root: %w", err)
+		return nil, err
 	}
-	return &Reader{snap: snap, root: tr.Root()}, nil
+	return &Reader{kv: snap, release: snap.Release, root: root}, nil
+}
+
+// snapshotRoot is the root of the state a store snapshot holds. Reading the
+// root node from the snapshot gives the root that the snapshot's flat
+// records belong to: both were written in one batch.
+func snapshotRoot(snap *kvdb.Snapshot) (types.Hash, error) {
+	tr, err := trie.New(trie.Config{Reader: trieReader{snap}, CacheBytes: -1})
+	if err != nil {
+		return types.Hash{}, fmt.Errorf("state: snapshot root: %w", err)
+	}
+	return tr.Root(), nil
 }
 
 // Root returns the state root this view shows.
@@ -45,7 +55,7 @@ func (r *Reader) Root() types.Hash { return r.root }
 // Account returns addr's account and whether it exists (a missing account
 // reads as the zero account with EmptyCodeHash).
 func (r *Reader) Account(addr types.Address) (Account, bool, error) {
-	v, err := r.snap.Get(accountFlatKey(addr))
+	v, err := r.kv.Get(accountFlatKey(addr))
 	if errors.Is(err, kvdb.ErrNotFound) {
 		return newAccount(), false, nil
 	}
@@ -65,7 +75,7 @@ func (r *Reader) Code(addr types.Address) ([]byte, error) {
 	if err != nil || a.CodeHash == EmptyCodeHash {
 		return nil, err
 	}
-	c, err := r.snap.Get(codeKey(a.CodeHash))
+	c, err := r.kv.Get(codeKey(a.CodeHash))
 	if err != nil {
 		return nil, fmt.Errorf("%w: code %s of %s: %w", ErrCorrupt, a.CodeHash, addr, err)
 	}
@@ -74,7 +84,7 @@ func (r *Reader) Code(addr types.Address) ([]byte, error) {
 
 // Storage returns the value of addr's slot key (zero if absent).
 func (r *Reader) Storage(addr types.Address, key types.Hash) (types.Hash, error) {
-	v, err := r.snap.Get(storageFlatKey(addr, key))
+	v, err := r.kv.Get(storageFlatKey(addr, key))
 	if errors.Is(err, kvdb.ErrNotFound) {
 		return types.Hash{}, nil
 	}
@@ -89,4 +99,4 @@ func (r *Reader) Storage(addr types.Address, key types.Hash) (types.Hash, error)
 }
 
 // Release frees the view; reads after it fail.
-func (r *Reader) Release() { r.snap.Release() }
+func (r *Reader) Release() { r.release() }

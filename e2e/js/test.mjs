@@ -116,7 +116,10 @@ async function main() {
     assert.equal(parent.number, b.number - 1, "parent by hash");
     assert.ok(parent.timestamp <= b.timestamp, "parent time");
     const genesis = await provider.getBlock(0);
-    assert.equal(genesis.parentHash, ethers.ZeroHash, "genesis parentHash");
+    // Quarry's genesis has no parent block: its parent field carries the
+    // hash of the chain's consensus parameters (see chain/params).
+    assert.ok(ethers.isHexString(genesis.parentHash, 32), "genesis parentHash");
+    assert.equal(await provider.getBlock(genesis.parentHash), null, "genesis has no parent block");
     assert.equal(genesis.number, 0);
     for (const tag of ["pending", "safe", "finalized", "earliest"]) {
       const t = await provider.getBlock(tag);
