@@ -78,6 +78,26 @@ func (p p2pPool) SubmitTx(tx *types.Transaction) p2p.Verdict {
 
 func (p p2pPool) Has(h types.Hash) bool { return p.pool.Has(h) }
 
+// Get serves a peer's request for a pooled transaction.
+func (p p2pPool) Get(h types.Hash) *types.Transaction { return p.pool.Get(h) }
+
+// PendingHashes lists up to max executable transactions for announcing to
+// a new peer, best first and each sender's in nonce order, so the peer can
+// admit them in the order given.
+func (p p2pPool) PendingHashes(max int) []types.Hash {
+	it := p.pool.Iterate()
+	var out []types.Hash
+	for len(out) < max {
+		ptx, ok := it.Peek()
+		if !ok {
+			break
+		}
+		out = append(out, ptx.Tx.Hash())
+		it.Shift()
+	}
+	return out
+}
+
 // poolSource hands the miner the pool's best transactions.
 type poolSource struct {
 	pool *mempool.Pool

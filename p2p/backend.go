@@ -44,6 +44,13 @@ type TxPool interface {
 	// Has reports whether the pool holds the transaction, a cheap check
 	// that spares decoding work for duplicates.
 	Has(hash types.Hash) bool
+	// PendingHashes returns the hashes of at most max executable
+	// transactions, best first and each sender's in nonce order, which
+	// the network announces to new peers.
+	PendingHashes(max int) []types.Hash
+	// Get returns the pooled transaction with the hash, or nil; it serves
+	// peers' GetPooledTxs requests.
+	Get(hash types.Hash) *types.Transaction
 }
 
 // Head is a snapshot of the tip of a chain: ours from Chain.Head, a peer's

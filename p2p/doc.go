@@ -14,6 +14,11 @@
 //	   ├──> gossip: blocks/txs topics ──> validator ──> Chain.SubmitBlock / TxPool.SubmitTx
 //	   │            Accept: forward · Ignore: drop (orphan: sync from sender)
 //	   │            Reject: drop, penalise (GossipSub score and ours)
+//	   ├──> tx announcements, at the handshake and once more when the mesh
+//	   │            has formed: PooledTxHashes (TxPool.PendingHashes) ──> the
+//	   │            peer queues what it lacks ──> GetPooledTxs (TxPool.Get)
+//	   │            ──> TxPool.SubmitTx, verdicts as for gossip; this catches
+//	   │            what gossip published before the peer was in the mesh
 //	   └──> sync, when a peer has more work: GetHeaders by locator ──> link check
 //	            ──> Chain.CheckHeaders ──> GetBlocks from several peers in
 //	            parallel (windowed, timeouts, retries elsewhere) ──> SubmitBlock in order
@@ -24,7 +29,8 @@
 //
 // # Wire format
 //
-// Status and sync use request/response streams, one request per stream,
+// Status and sync use request/response streams, one request per stream
+// (a PooledTxHashes announcement gets no response, only the stream's close),
 // each message a length-prefixed frame (see EncodeMessage for the compact
 // binary encoding). Every frame is capped by what its protocol allows
 // before it is read, and DecodeMessage is strict. Gossip carries the
@@ -35,7 +41,8 @@
 // Each peer has a decaying score; each Offense costs points (an invalid
 // block 100, garbage 50, a stall 10...). At Config.BanThreshold the peer
 // is disconnected and the gater refuses it for Config.BanDuration. Queues,
-// pending requests, the orphan-fetch request, score and ban tables and the
+// pending requests, the orphan-fetch request, announced transaction hashes
+// (per peer), remembered rejected transactions, score and ban tables and the
 // re-dial list are all bounded, so nothing a peer sends grows our memory
 // without bound.
 //

@@ -199,6 +199,7 @@ func (s *Service) validateTx(_ context.Context, from peer.ID, msg *pubsub.Messag
 		return pubsub.ValidationAccept
 	case Reject:
 		s.log.Debug("invalid transaction from gossip", "peer", from, "hash", tx.Hash(), "err", v.Err)
+		s.txFetch.reject(tx.Hash())
 		s.penalise(from, OffenseInvalidTx, v.Err)
 		return pubsub.ValidationReject
 	default:

@@ -54,6 +54,7 @@ func (s *Service) handshake(ctx context.Context, p peer.ID) {
 	s.log.Info("peer connected", "peer", p, "height", st.Head.Height, "head", st.Head.Hash, "work", st.Head.TotalWork)
 	s.dialer.connected(p)
 	s.syncer.poke()
+	s.announceAfterHandshake(p)
 }
 
 // identifyMismatch returns an ErrIncompatible error if identify has told

@@ -206,7 +206,9 @@ func (c *fakeChain) add(t testing.TB, blocks []*types.Block) {
 type fakePool struct {
 	mu     sync.Mutex
 	txs    map[types.Hash]*types.Transaction
+	order  []types.Hash // arrival order, for PendingHashes
 	reject map[types.Hash]bool
+	served atomic.Int64 // transactions served by Get
 }
 
 var _ TxPool = (*fakePool)(nil)
@@ -226,7 +228,32 @@ func (p *fakePool) SubmitTx(tx *types.Transaction) Verdict {
 		return Ignored(errors.New("already known"))
 	}
 	p.txs[h] = tx
+	p.order = append(p.order, h)
 	return Accepted()
+}
+
+// PendingHashes returns the first max hashes in arrival order.
+func (p *fakePool) PendingHashes(max int) []types.Hash {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return append([]types.Hash(nil), p.order[:min(max, len(p.order))]...)
+}
+
+func (p *fakePool) Get(h types.Hash) *types.Transaction {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	tx := p.txs[h]
+	if tx != nil {
+		p.served.Add(1)
+	}
+	return tx
+}
+
+// count returns how many transactions p holds.
+func (p *fakePool) count() int {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return len(p.txs)
 }
 
 func (p *fakePool) Has(h types.Hash) bool {

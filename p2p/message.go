@@ -19,6 +19,10 @@ const (
 	// MaxLocatorHashes is the most hashes in a block locator. A locator
 	// steps back exponentially, so 64 entries reach 2^50 blocks and more.
 	MaxLocatorHashes = 64
+	// MaxPooledTxsPerMsg is the most hashes a PooledTxHashes announcement
+	// or a GetPooledTxs request carries and the most transactions a
+	// PooledTxs response carries (256 x 32 bytes = 8 KB of hashes).
+	MaxPooledTxsPerMsg = 256
 	// maxWorkBytes: total work is a sum of values below 2^256 over fewer
 	// than 2^64 blocks, so it fits 40 bytes; 32 is plenty in practice and
 	// we accept no more.
@@ -35,6 +39,11 @@ const (
 	KindHeaders    Kind = 3 // HeadersMsg: response to GetHeaders
 	KindGetBlocks  Kind = 4 // GetBlocksMsg: request blocks by hash
 	KindBlocks     Kind = 5 // BlocksMsg: response to GetBlocks
+	// KindPooledTxHashes: PooledTxHashesMsg, an announcement of pooled
+	// transactions (no response).
+	KindPooledTxHashes Kind = 6
+	KindGetPooledTxs   Kind = 7 // GetPooledTxsMsg: request transactions by hash
+	KindPooledTxs      Kind = 8 // PooledTxsMsg: response to GetPooledTxs
 )
 
 // String implements fmt.Stringer.
@@ -50,6 +59,12 @@ func (k Kind) String() string {
 		return "GetBlocks"
 	case KindBlocks:
 		return "Blocks"
+	case KindPooledTxHashes:
+		return "PooledTxHashes"
+	case KindGetPooledTxs:
+		return "GetPooledTxs"
+	case KindPooledTxs:
+		return "PooledTxs"
 	}
 	return fmt.Sprintf("Kind(%d)", uint8(k))
 }
@@ -96,6 +111,24 @@ type BlocksMsg struct {
 	Blocks []*types.Block
 }
 
+// PooledTxHashesMsg announces transactions in the sender's pool, so that
+// the receiver can fetch those it lacks with GetPooledTxs.
+type PooledTxHashesMsg struct {
+	Hashes []types.Hash
+}
+
+// GetPooledTxsMsg asks for pooled transactions by hash.
+type GetPooledTxsMsg struct {
+	Hashes []types.Hash
+}
+
+// PooledTxsMsg answers GetPooledTxs: the transactions the responder has,
+// in the order they were asked for, possibly fewer (unknown ones are left
+// out, and a responder may stop early to bound the message size).
+type PooledTxsMsg struct {
+	Txs []*types.Transaction
+}
+
 // Kind implements Message.
 func (*StatusMsg) Kind() Kind { return KindStatus }
 
@@ -111,6 +144,15 @@ func (*GetBlocksMsg) Kind() Kind { return KindGetBlocks }
 // Kind implements Message.
 func (*BlocksMsg) Kind() Kind { return KindBlocks }
 
+// Kind implements Message.
+func (*PooledTxHashesMsg) Kind() Kind { return KindPooledTxHashes }
+
+// Kind implements Message.
+func (*GetPooledTxsMsg) Kind() Kind { return KindGetPooledTxs }
+
+// Kind implements Message.
+func (*PooledTxsMsg) Kind() Kind { return KindPooledTxs }
+
 // EncodeMessage returns the encoding of m: its kind byte, then its payload.
 //
 //	Status      version u32 | chain id u64 | genesis 32 | head 32 | height u64 | work
@@ -118,10 +160,14 @@ func (*BlocksMsg) Kind() Kind { return KindBlocks }
 //	Headers     n uvarint | n x header 212
 //	GetBlocks   n uvarint | n x hash 32
 //	Blocks      n uvarint | n x (len uvarint | block)
+//	PooledTxHashes, GetPooledTxs
+//	            n uvarint | n x hash 32
+//	PooledTxs   n uvarint | n x (len uvarint | transaction)
 //
 // Integers are big-endian; uvarints are Go's (LEB128) in their shortest
 // form; work is a length byte (0..32) and the minimal big-endian bytes of
-// the total work (no leading zero). Blocks use types.Block.Encode.
+// the total work (no leading zero). Blocks use types.Block.Encode,
+// transactions types.Transaction.Encode.
 func EncodeMessage(m Message) []byte {
 	return m.appendPayload([]byte{byte(m.Kind())})
 }
@@ -167,6 +213,27 @@ func (m *GetBlocksMsg) appendPayload(b []byte) []byte {
 	return b
 }
 
+func (m *PooledTxHashesMsg) appendPayload(b []byte) []byte { return appendHashes(b, m.Hashes) }
+
+func (m *GetPooledTxsMsg) appendPayload(b []byte) []byte { return appendHashes(b, m.Hashes) }
+
+func appendHashes(b []byte, hashes []types.Hash) []byte {
+	b = binary.AppendUvarint(b, uint64(len(hashes)))
+	for _, h := range hashes {
+		b = append(b, h[:]...)
+	}
+	return b
+}
+
+func (m *PooledTxsMsg) appendPayload(b []byte) []byte {
+	b = binary.AppendUvarint(b, uint64(len(m.Txs)))
+	for _, tx := range m.Txs {
+		b = binary.AppendUvarint(b, uint64(tx.Size()))
+		b, _ = tx.AppendBinary(b)
+	}
+	return b
+}
+
 func (m *BlocksMsg) appendPayload(b []byte) []byte {
 	b = binary.AppendUvarint(b, uint64(len(m.Blocks)))
 	for _, blk := range m.Blocks {
@@ -197,6 +264,12 @@ func DecodeMessage(b []byte) (Message, error) {
 		m = d.getBlocks()
 	case KindBlocks:
 		m = d.blocks()
+	case KindPooledTxHashes:
+		m = &PooledTxHashesMsg{Hashes: d.hashes(MaxPooledTxsPerMsg, "announced hash")}
+	case KindGetPooledTxs:
+		m = &GetPooledTxsMsg{Hashes: d.hashes(MaxPooledTxsPerMsg, "transaction hash")}
+	case KindPooledTxs:
+		m = d.pooledTxs()
 	default:
 		return nil, fmt.Errorf("%w: %d", ErrUnknownKind, b[0])
 	}
@@ -366,6 +439,42 @@ func (d *decoder) blocks() *BlocksMsg {
 			break
 		}
 		m.Blocks = append(m.Blocks, blk)
+	}
+	return m
+}
+
+// hashes reads a count (at most max) and that many hashes. The count is
+// checked against the bytes left before allocating.
+func (d *decoder) hashes(max uint64, what string) []types.Hash {
+	n := d.uvarint(max, what+" count")
+	if d.err == nil && uint64(len(d.b)) < n*types.HashLength {
+		d.fail(fmt.Errorf("%w: %d hashes need %d bytes, have %d", ErrMalformed, n, n*types.HashLength, len(d.b)))
+	}
+	if d.err != nil {
+		return nil
+	}
+	out := make([]types.Hash, n)
+	for i := range out {
+		out[i] = d.hash(what)
+	}
+	return out
+}
+
+func (d *decoder) pooledTxs() *PooledTxsMsg {
+	n := d.uvarint(MaxPooledTxsPerMsg, "transaction count")
+	m := &PooledTxsMsg{Txs: make([]*types.Transaction, 0, n)}
+	for i := uint64(0); i < n && d.err == nil; i++ {
+		size := d.uvarint(types.MaxTxSize, "transaction size")
+		enc := d.take(int(size), "transaction")
+		if d.err != nil {
+			break
+		}
+		tx, err := types.DecodeTransaction(enc)
+		if err != nil {
+			d.fail(fmt.Errorf("%w: transaction %d: %w", ErrMalformed, i, err))
+			break
+		}
+		m.Txs = append(m.Txs, tx)
 	}
 	return m
 }

@@ -29,6 +29,10 @@ func sampleMessages(t testing.TB) map[string]Message {
 		"headers_empty":   &HeadersMsg{Headers: []*types.Header{}},
 		"getblocks":       &GetBlocksMsg{Hashes: []types.Hash{blocks[0].Hash(), blocks[1].Hash()}},
 		"blocks":          &BlocksMsg{Blocks: []*types.Block{blocks[0], withTx}},
+		"pooledtxhashes":  &PooledTxHashesMsg{Hashes: []types.Hash{withTx.Txs[0].Hash(), withTx.Txs[1].Hash()}},
+		"getpooledtxs":    &GetPooledTxsMsg{Hashes: []types.Hash{withTx.Txs[1].Hash()}},
+		"pooledtxs":       &PooledTxsMsg{Txs: withTx.Txs},
+		"pooledtxs_empty": &PooledTxsMsg{Txs: []*types.Transaction{}},
 	}
 }
 
@@ -59,6 +63,16 @@ func TestMessageRoundTrip(t *testing.T) {
 				for i := range m.Blocks {
 					if g.Blocks[i].Hash() != m.Blocks[i].Hash() || len(g.Blocks[i].Txs) != len(m.Blocks[i].Txs) {
 						t.Fatalf("block %d differs", i)
+					}
+				}
+			case *PooledTxsMsg:
+				g := got.(*PooledTxsMsg)
+				if len(g.Txs) != len(m.Txs) {
+					t.Fatalf("%d transactions, want %d", len(g.Txs), len(m.Txs))
+				}
+				for i := range m.Txs {
+					if g.Txs[i].Hash() != m.Txs[i].Hash() {
+						t.Fatalf("transaction %d differs", i)
 					}
 				}
 			default:
@@ -98,6 +112,16 @@ func TestDecodeMessageErrors(t *testing.T) {
 		{"blocks garbage block", cat([]byte{byte(KindBlocks)}, uv(1), uv(3), []byte{1, 2, 3}), ErrMalformed},
 		{"blocks size beyond input", cat([]byte{byte(KindBlocks)}, uv(1), uv(1000)), ErrMalformed},
 		{"blocks size beyond limit", cat([]byte{byte(KindBlocks)}, uv(1), uv(types.MaxBlockDecodeSize+1)), ErrTooManyItems},
+		{"pooledtxhashes too many", cat([]byte{byte(KindPooledTxHashes)}, uv(MaxPooledTxsPerMsg+1)), ErrTooManyItems},
+		{"pooledtxhashes short", cat([]byte{byte(KindPooledTxHashes)}, uv(2), make([]byte, 63)), ErrMalformed},
+		{"pooledtxhashes trailing", cat([]byte{byte(KindPooledTxHashes)}, uv(1), make([]byte, 33)), ErrTrailingBytes},
+		{"getpooledtxs too many", cat([]byte{byte(KindGetPooledTxs)}, uv(MaxPooledTxsPerMsg+1)), ErrTooManyItems},
+		{"getpooledtxs count beyond input", cat([]byte{byte(KindGetPooledTxs)}, uv(200)), ErrMalformed},
+		{"pooledtxs too many", cat([]byte{byte(KindPooledTxs)}, uv(MaxPooledTxsPerMsg+1)), ErrTooManyItems},
+		{"pooledtxs garbage tx", cat([]byte{byte(KindPooledTxs)}, uv(1), uv(3), []byte{1, 2, 3}), ErrMalformed},
+		{"pooledtxs size beyond input", cat([]byte{byte(KindPooledTxs)}, uv(1), uv(1000)), ErrMalformed},
+		{"pooledtxs size beyond limit", cat([]byte{byte(KindPooledTxs)}, uv(1), uv(types.MaxTxSize+1)), ErrTooManyItems},
+		{"pooledtxs non-canonical size", cat([]byte{byte(KindPooledTxs)}, uv(1), []byte{0x83, 0x00}), ErrNonCanonical},
 		{"varint overflow", cat([]byte{byte(KindGetBlocks)}, bytes.Repeat([]byte{0xff}, 11)), ErrMalformed},
 	}
 	for _, tc := range tests {

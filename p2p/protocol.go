@@ -14,7 +14,8 @@ import (
 // fail protocol negotiation and never share a gossip topic.
 //
 //	/quarry/<genesis>/status/1   status handshake (request/response)
-//	/quarry/<genesis>/sync/1     GetHeaders/GetBlocks (request/response)
+//	/quarry/<genesis>/sync/1     GetHeaders/GetBlocks/GetPooledTxs (request/response),
+//	                             PooledTxHashes (announcement, no response)
 //	/quarry/<genesis>/blocks/1   GossipSub topic of blocks
 //	/quarry/<genesis>/txs/1      GossipSub topic of transactions
 func protocolName(genesis types.Hash, what string) string {
@@ -41,15 +42,23 @@ func TxTopic(genesis types.Hash) string { return protocolName(genesis, "txs") }
 const (
 	// maxStatusBytes: a status message is 1+4+8+32+32+8+1+32 = 118 bytes.
 	maxStatusBytes = 128
-	// maxRequestBytes: the largest request is a GetBlocks of 128 hashes
-	// (1 + 2 + 4096 bytes) or a GetHeaders with 64 locator hashes.
-	maxRequestBytes = 8 << 10
+	// maxRequestBytes: the largest request is a GetPooledTxs or a
+	// PooledTxHashes announcement of 256 hashes (1 + 2 + 8192 bytes);
+	// GetBlocks (128 hashes) and GetHeaders (64 locator hashes) are smaller.
+	maxRequestBytes = 1 + binaryMaxVarint + MaxPooledTxsPerMsg*types.HashLength
 	// maxHeadersBytes: 2000 headers of 212 bytes and their count.
 	maxHeadersBytes = 1 + binaryMaxVarint + MaxHeadersPerMsg*types.HeaderSize
 	// blocksSoftBytes: a server stops adding blocks to a response once it
 	// holds this much (but always sends at least one block).
 	blocksSoftBytes = 4 << 20
-	binaryMaxVarint = 10
+	// txsSoftBytes: a server stops adding transactions to a PooledTxs
+	// response once it holds this much (but always sends at least one).
+	txsSoftBytes = 1 << 20
+	// maxPooledTxsBytes is the largest PooledTxs response we read: the
+	// soft limit, plus one transaction of the largest size that crosses
+	// it, plus the length prefixes.
+	maxPooledTxsBytes = txsSoftBytes + types.MaxTxSize + (MaxPooledTxsPerMsg+1)*binaryMaxVarint + 1
+	binaryMaxVarint   = 10
 )
 
 // maxBlocksBytes is the largest Blocks response we read: the soft limit,

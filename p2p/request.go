@@ -106,6 +106,32 @@ func (s *Service) getBlocks(ctx context.Context, p peer.ID, hashes []types.Hash)
 	return resp.Blocks, nil
 }
 
+// getPooledTxs asks p for pooled transactions by hash. The result holds
+// only transactions that were asked for, in the order asked (p may leave
+// some out); anything else is ErrBadResponse.
+func (s *Service) getPooledTxs(ctx context.Context, p peer.ID, hashes []types.Hash) ([]*types.Transaction, error) {
+	m, err := s.request(ctx, p, &GetPooledTxsMsg{Hashes: hashes}, maxPooledTxsBytes)
+	if err != nil {
+		return nil, err
+	}
+	resp, ok := m.(*PooledTxsMsg)
+	if !ok {
+		return nil, fmt.Errorf("%w: %v in reply to GetPooledTxs", ErrUnexpectedMessage, m.Kind())
+	}
+	next := 0
+	for _, tx := range resp.Txs {
+		h := tx.Hash()
+		for next < len(hashes) && hashes[next] != h {
+			next++
+		}
+		if next == len(hashes) {
+			return nil, fmt.Errorf("%w: transaction %v was not asked for (or is out of order)", ErrBadResponse, h)
+		}
+		next++
+	}
+	return resp.Txs, nil
+}
+
 // offenseOf maps a failed request's error to the offense it proves, if any.
 func offenseOf(err error) (Offense, bool) {
 	switch {

@@ -11,7 +11,9 @@ import (
 	"github.com/quarry-chain/quarry/chain/types"
 )
 
-// handleSync serves one GetHeaders or GetBlocks request per stream. Each
+// handleSync serves one GetHeaders, GetBlocks or GetPooledTxs request per
+// stream, or takes one PooledTxHashes announcement (closing the stream
+// without a response once the hashes are queued for fetching). Each
 // peer gets ServeRate requests per second (burst ServeBurst) and at most
 // maxServePerPeer at a time; beyond that the stream is reset and the peer
 // charged for a flood.
@@ -42,6 +44,11 @@ func (s *Service) handleSync(str network.Stream) {
 		resp = &HeadersMsg{Headers: s.serveHeaders(req)}
 	case *GetBlocksMsg:
 		resp = &BlocksMsg{Blocks: s.serveBlocks(req)}
+	case *GetPooledTxsMsg:
+		resp = &PooledTxsMsg{Txs: s.servePooledTxs(req)}
+	case *PooledTxHashesMsg:
+		s.txFetch.announced(p, req.Hashes)
+		return
 	default:
 		s.penalise(p, OffenseProtocol, fmt.Errorf("%w: %v as a sync request", ErrUnexpectedMessage, m.Kind()))
 		str.Reset()
@@ -74,6 +81,24 @@ func (s *Service) serveBlocks(req *GetBlocksMsg) []*types.Block {
 		}
 		out = append(out, b)
 		if size += b.Size(); size >= blocksSoftBytes {
+			break
+		}
+	}
+	return out
+}
+
+// servePooledTxs answers GetPooledTxs with the transactions our pool has,
+// in request order, stopping once the response holds txsSoftBytes.
+func (s *Service) servePooledTxs(req *GetPooledTxsMsg) []*types.Transaction {
+	var out []*types.Transaction
+	size := 0
+	for _, h := range req.Hashes {
+		tx := s.cfg.TxPool.Get(h)
+		if tx == nil {
+			continue
+		}
+		out = append(out, tx)
+		if size += tx.Size(); size >= txsSoftBytes {
 			break
 		}
 	}

@@ -42,8 +42,9 @@ type Service struct {
 	scores *scoreboard
 	peers  *peerSet
 
-	dialer *dialer
-	syncer *syncer
+	dialer  *dialer
+	syncer  *syncer
+	txFetch *txFetcher
 
 	// Set by Start, read-only until Stop.
 	host        host.Host
@@ -94,6 +95,7 @@ func New(cfg Config) (*Service, error) {
 	// soon as it listens.
 	s.dialer = newDialer(s)
 	s.syncer = newSyncer(s)
+	s.txFetch = newTxFetcher(s)
 	return s, nil
 }
 
@@ -225,6 +227,7 @@ func (s *Service) onDisconnected(n network.Network, c network.Conn) {
 	if n.Connectedness(p) == network.Connected {
 		return
 	}
+	s.txFetch.forget(p)
 	if s.peers.remove(p) {
 		s.log.Info("peer disconnected", "peer", p)
 		s.dialer.dropped(p, s.host.Peerstore().Addrs(p))
