@@ -26,6 +26,7 @@ type metrics struct {
 	headTime     prometheus.Gauge
 	server       *http.Server
 	serverClosed chan struct{}
+	addr         net.Addr // where /metrics is served, once started
 }
 
 func newMetrics() *metrics {
@@ -78,6 +79,7 @@ func (m *metrics) start(addr string, n *Node) error {
 	mux := http.NewServeMux()
 	mux.Handle("/metrics", promhttp.HandlerFor(m.reg, promhttp.HandlerOpts{}))
 	m.server = &http.Server{Handler: mux, ReadHeaderTimeout: 5 * time.Second}
+	m.addr = ln.Addr()
 	m.serverClosed = make(chan struct{})
 	go func() {
 		defer close(m.serverClosed)

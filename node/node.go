@@ -297,6 +297,15 @@ func (n *Node) Miner() *miner.Miner { return n.miner }
 // P2P returns the node's network service (nil with NoP2P).
 func (n *Node) P2P() *p2p.Service { return n.p2p }
 
+// MetricsAddr is the address serving /metrics ("" when off or before
+// Start).
+func (n *Node) MetricsAddr() string {
+	if n.metrics.addr == nil {
+		return ""
+	}
+	return n.metrics.addr.String()
+}
+
 // RPCAddr is the address the JSON-RPC server listens on (nil with NoRPC
 // or before Start).
 func (n *Node) RPCAddr() string {

@@ -1,0 +1,57 @@
+package node
+
+import (
+	"context"
+	"io"
+	"net/http"
+	"regexp"
+	"strconv"
+	"testing"
+	"time"
+
+	"github.com/quarry-chain/quarry/chain/params"
+)
+
+func TestMetricsEndpoint(t *testing.T) {
+	g := params.DevGenesis(uint64(time.Now().UnixMilli()))
+	cfg := Config{DataDir: t.TempDir(), Genesis: g, NoSync: true, NoP2P: true, NoRPC: true, Mine: true,
+		MetricsAddr: "127.0.0.1:0"}
+	cfg.Miner.Threads = 1
+	n, err := New(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := n.Start(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	defer n.Stop()
+	waitFor(t, "three blocks", 30*time.Second, func() bool { return n.Chain().Best().Height >= 3 })
+	resp, err := http.Get("http://" + n.MetricsAddr() + "/metrics")
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	value := func(name string) float64 {
+		t.Helper()
+		m := regexp.MustCompile(`(?m)^` + name + ` (\S+)$`).FindSubmatch(body)
+		if m == nil {
+			t.Fatalf("metric %s missing from:\n%s", name, body)
+		}
+		v, err := strconv.ParseFloat(string(m[1]), 64)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return v
+	}
+	if h := value("quarry_chain_head_height"); h < 3 {
+		t.Fatalf("head height metric %v, want >= 3", h)
+	}
+	if c := value("quarry_chain_blocks_connected_total"); c < 3 {
+		t.Fatalf("blocks connected %v, want >= 3", c)
+	}
+	value("quarry_miner_hashrate")
+	value("quarry_mempool_pending")
+	value("quarry_chain_reorgs_total")
+	value("quarry_p2p_peers")
+}
