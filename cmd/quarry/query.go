@@ -128,28 +128,35 @@ func (a *app) txCommand() *cli.Command {
 			Action:    a.txDecode,
 		}},
 		Action: func(c *cli.Context) error {
-			args, err := positional(c, 1, 1, "HASH")
-			if err != nil {
-				return err
-			}
-			h, err := parseHash("HASH", args[0])
-			if err != nil {
-				return err
-			}
-			client, err := a.rpc()
-			if err != nil {
-				return err
-			}
-			raw, err := client.RawObject(ctxOf(c), "eth_getTransactionByHash", h)
-			if err != nil {
-				return err
-			}
-			if raw == nil {
-				return fmt.Errorf("transaction %s: %w", h, errNotFound)
-			}
-			return a.printRaw(raw)
+			return a.showByHash(c, "eth_getTransactionByHash", "transaction %s: %w")
 		},
 	}
+}
+
+// showByHash prints the object method returns for the HASH argument;
+// notFound formats the error for a null answer from the hash and
+// errNotFound.
+func (a *app) showByHash(c *cli.Context, method, notFound string) error {
+	args, err := positional(c, 1, 1, "HASH")
+	if err != nil {
+		return err
+	}
+	h, err := parseHash("HASH", args[0])
+	if err != nil {
+		return err
+	}
+	client, err := a.rpc()
+	if err != nil {
+		return err
+	}
+	raw, err := client.RawObject(ctxOf(c), method, h)
+	if err != nil {
+		return err
+	}
+	if raw == nil {
+		return fmt.Errorf(notFound, h, errNotFound)
+	}
+	return a.printRaw(raw)
 }
 
 func (a *app) receiptCommand() *cli.Command {
@@ -158,26 +165,7 @@ func (a *app) receiptCommand() *cli.Command {
 		Usage:     "show a mined transaction's receipt",
 		ArgsUsage: "HASH",
 		Action: func(c *cli.Context) error {
-			args, err := positional(c, 1, 1, "HASH")
-			if err != nil {
-				return err
-			}
-			h, err := parseHash("HASH", args[0])
-			if err != nil {
-				return err
-			}
-			client, err := a.rpc()
-			if err != nil {
-				return err
-			}
-			raw, err := client.RawObject(ctxOf(c), "eth_getTransactionReceipt", h)
-			if err != nil {
-				return err
-			}
-			if raw == nil {
-				return fmt.Errorf("receipt of %s: %w (unknown or still pending)", h, errNotFound)
-			}
-			return a.printRaw(raw)
+			return a.showByHash(c, "eth_getTransactionReceipt", "receipt of %s: %w (unknown or still pending)")
 		},
 	}
 }
