@@ -3,6 +3,7 @@ package rpc
 import (
 	"context"
 
+	"github.com/quarry-chain/quarry/chain/types"
 	"github.com/quarry-chain/quarry/rpc/hexutil"
 )
 
@@ -14,15 +15,25 @@ func (s *Server) registerEthState() {
 	s.register("eth_getStorageAt", s.ethGetStorageAt)
 }
 
-func (s *Server) ethGetBalance(ctx context.Context, c *call) (any, error) {
+// addressAndBlock parses the (address, block) parameters of the account
+// reads; the block defaults to "latest".
+func (c *call) addressAndBlock() (types.Address, blockRef, error) {
 	if err := c.arity(1, 2); err != nil {
-		return nil, err
+		return types.Address{}, blockRef{}, err
 	}
 	addr, err := c.address(0, "address")
 	if err != nil {
-		return nil, err
+		return types.Address{}, blockRef{}, err
 	}
 	ref, err := c.blockRef(1, "block", latest)
+	if err != nil {
+		return types.Address{}, blockRef{}, err
+	}
+	return addr, ref, nil
+}
+
+func (s *Server) ethGetBalance(ctx context.Context, c *call) (any, error) {
+	addr, ref, err := c.addressAndBlock()
 	if err != nil {
 		return nil, err
 	}
@@ -38,14 +49,7 @@ func (s *Server) ethGetBalance(ctx context.Context, c *call) (any, error) {
 }
 
 func (s *Server) ethGetTransactionCount(ctx context.Context, c *call) (any, error) {
-	if err := c.arity(1, 2); err != nil {
-		return nil, err
-	}
-	addr, err := c.address(0, "address")
-	if err != nil {
-		return nil, err
-	}
-	ref, err := c.blockRef(1, "block", latest)
+	addr, ref, err := c.addressAndBlock()
 	if err != nil {
 		return nil, err
 	}
@@ -68,14 +72,7 @@ func (s *Server) ethGetTransactionCount(ctx context.Context, c *call) (any, erro
 }
 
 func (s *Server) ethGetCode(ctx context.Context, c *call) (any, error) {
-	if err := c.arity(1, 2); err != nil {
-		return nil, err
-	}
-	addr, err := c.address(0, "address")
-	if err != nil {
-		return nil, err
-	}
-	ref, err := c.blockRef(1, "block", latest)
+	addr, ref, err := c.addressAndBlock()
 	if err != nil {
 		return nil, err
 	}
