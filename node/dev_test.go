@@ -124,7 +124,8 @@ func TestDevGenesisBlockTime(t *testing.T) {
 		wantErr      error
 	}{
 		{"default", 0, params.DevTargetBlockTimeMs, params.DevASERTHalfLifeMs, nil},
-		{"five seconds", 5 * time.Second, 5_000, 300_000, nil},
+		// The half-life keeps its ratio to the block time.
+		{"five seconds", 5 * time.Second, 5_000, 5_000 * params.DevASERTHalfLifeMs / params.DevTargetBlockTimeMs, nil},
 		{"sub-millisecond", 1500 * time.Microsecond, 0, 0, ErrConfig},
 		{"beyond the genesis limit", 1000 * 24 * time.Hour, 0, 0, ErrConfig},
 	}

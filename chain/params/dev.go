@@ -18,16 +18,16 @@ const (
 	// fast while still exercising difficulty adjustment.
 	DevTargetBlockTimeMs = 1_000
 
-	// DevASERTHalfLifeMs is 60 blocks' worth of time: the difficulty doubles
-	// or halves when the chain runs a minute ahead of or behind schedule, so
-	// it settles within a few minutes of starting on any machine.
-	DevASERTHalfLifeMs = 60 * DevTargetBlockTimeMs
+	// DevASERTHalfLifeMs is 20 blocks' worth of time: the difficulty doubles
+	// or halves when the chain runs 20 s ahead of or behind schedule, so it
+	// settles within a minute of starting on any machine.
+	DevASERTHalfLifeMs = 20 * DevTargetBlockTimeMs
 
-	// DevInitialBits starts at a target of 0xffff * 2^224, about 2^16
-	// expected hashes per block: a few tens of milliseconds on one core, so
-	// the first blocks come at once and ASERT raises the difficulty from
-	// there toward one block per second.
-	DevInitialBits = 0x1f00ffff
+	// DevInitialBits starts at a target of 2^235, about 2^21 (2 million)
+	// expected hashes per block: ~0.2 s on one core with the SHA-NI miner,
+	// ~1 s without it. (At 2^16 the SHA-NI miner made ~150 blocks in the
+	// first seconds before ASERT caught up.)
+	DevInitialBits = 0x1e080000
 
 	// DevPowLimitBits is the easiest target, 0x7fffff * 2^232 (about 2
 	// hashes per block, Bitcoin regtest's limit), leaving ASERT room to lower

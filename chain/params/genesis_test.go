@@ -422,13 +422,13 @@ func TestDevGenesis(t *testing.T) {
 	if err := g.Validate(); err != nil {
 		t.Fatal(err)
 	}
-	if g.ChainID != 1337 || g.TargetBlockTimeMs != 1000 || g.ASERTHalfLifeMs != 60*g.TargetBlockTimeMs {
+	if g.ChainID != 1337 || g.TargetBlockTimeMs != 1000 || g.ASERTHalfLifeMs != 20*g.TargetBlockTimeMs {
 		t.Fatalf("dev genesis %+v", g)
 	}
-	// A tiny difficulty: about 2^16 expected hashes for the first block.
+	// A small difficulty: about 2^21 expected hashes for the first block.
 	target, _ := types.CompactToTarget(g.InitialBits)
-	if work := new(big.Int).Div(new(big.Int).Lsh(big.NewInt(1), 256), target); work.BitLen() > 17 {
-		t.Fatalf("dev initial difficulty %v hashes per block is not tiny", work)
+	if work := new(big.Int).Div(new(big.Int).Lsh(big.NewInt(1), 256), target); work.BitLen() != 22 {
+		t.Fatalf("dev initial difficulty %v hashes per block, want about 2^21", work)
 	}
 	if DevAccount() != mustAddress(t, "0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266") {
 		t.Fatalf("DevAccount %s", DevAccount())
