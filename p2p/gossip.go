@@ -3,7 +3,6 @@ package p2p
 import (
 	"context"
 	"crypto/sha256"
-	"errors"
 	"fmt"
 	"time"
 
@@ -142,9 +141,8 @@ func (s *Service) validateBlock(_ context.Context, from peer.ID, msg *pubsub.Mes
 	if from == s.host.ID() {
 		return pubsub.ValidationAccept // our own announcement: validated already
 	}
-	if !s.peers.allowGossip(from) {
-		s.penalise(from, OffenseFlood, errors.New("gossip above the rate limit"))
-		return pubsub.ValidationIgnore
+	if !s.peers.allowGossip(from, true) {
+		return pubsub.ValidationIgnore // throttled, not penalised: see Config.GossipRate
 	}
 	if len(msg.Data) > s.cfg.MaxBlockBytes {
 		s.penalise(from, OffenseOversized, fmt.Errorf("gossiped block of %d bytes", len(msg.Data)))
@@ -182,9 +180,8 @@ func (s *Service) validateTx(_ context.Context, from peer.ID, msg *pubsub.Messag
 	if from == s.host.ID() {
 		return pubsub.ValidationAccept
 	}
-	if !s.peers.allowGossip(from) {
-		s.penalise(from, OffenseFlood, errors.New("gossip above the rate limit"))
-		return pubsub.ValidationIgnore
+	if !s.peers.allowGossip(from, false) {
+		return pubsub.ValidationIgnore // throttled, not penalised: see Config.GossipRate
 	}
 	tx, err := types.DecodeTransaction(msg.Data)
 	if err != nil {

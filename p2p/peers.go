@@ -28,9 +28,10 @@ type peerRecord struct {
 	handshaken  bool
 	head        Head // from its last status message
 	serveLimit  *rate.Limiter
-	gossipLimit *rate.Limiter
-	serving     int // sync requests being served
-	stalls      int // requests that timed out since its last good answer
+	gossipLimit *rate.Limiter // transactions relayed to us
+	blockLimit  *rate.Limiter // blocks relayed to us
+	serving     int           // sync requests being served
+	stalls      int           // requests that timed out since its last good answer
 	// exhausted is the head hash at which syncing from this peer last
 	// found nothing new: it is not asked again until its head changes.
 	exhausted types.Hash
@@ -61,6 +62,7 @@ func (ps *peerSet) add(p peer.ID, dir network.Direction) bool {
 		connectedAt: time.Now(),
 		serveLimit:  rate.NewLimiter(rate.Limit(ps.cfg.ServeRate), ps.cfg.ServeBurst),
 		gossipLimit: rate.NewLimiter(rate.Limit(ps.cfg.GossipRate), ps.cfg.GossipBurst),
+		blockLimit:  rate.NewLimiter(rate.Limit(ps.cfg.BlockGossipRate), ps.cfg.BlockGossipBurst),
 	}
 	return true
 }
@@ -153,14 +155,20 @@ func (ps *peerSet) release(p peer.ID) {
 	}
 }
 
-// allowGossip takes one of p's gossip tokens. A peer not (yet) in the set
-// is allowed: pubsub only delivers from connected peers, and the record may
-// lag the connection by a moment.
-func (ps *peerSet) allowGossip(p peer.ID) bool {
+// allowGossip takes one of p's transaction gossip tokens (a block token
+// if block). A peer not (yet) in the set is allowed: pubsub only delivers
+// from connected peers, and the record may lag the connection by a moment.
+func (ps *peerSet) allowGossip(p peer.ID, block bool) bool {
 	ps.mu.Lock()
 	defer ps.mu.Unlock()
 	rec, ok := ps.peers[p]
-	return !ok || rec.gossipLimit.Allow()
+	if !ok {
+		return true
+	}
+	if block {
+		return rec.blockLimit.Allow()
+	}
+	return rec.gossipLimit.Allow()
 }
 
 // stalled counts a timeout of p and returns its count of consecutive ones.

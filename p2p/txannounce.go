@@ -51,16 +51,24 @@ const (
 	txReannounceDelay = 3 * time.Second
 )
 
-// announceAfterHandshake announces our pool to p, now and once more after
-// txReannounceDelay.
+// announceAfterHandshake announces our pool to p now, again after
+// txReannounceDelay, then every Config.TxAnnounceInterval for as long as
+// this connection lasts (a reconnection starts its own announcer).
 func (s *Service) announceAfterHandshake(p peer.ID) {
+	start, ok := s.peers.snapshot(p)
+	if !ok {
+		return
+	}
 	s.goRun(func(ctx context.Context) {
 		s.announceTxs(ctx, p)
-		if !sleepCtx(ctx, txReannounceDelay) {
-			return
-		}
-		if rec, ok := s.peers.snapshot(p); ok && rec.handshaken {
+		wait := txReannounceDelay
+		for sleepCtx(ctx, wait) {
+			rec, ok := s.peers.snapshot(p)
+			if !ok || !rec.handshaken || !rec.connectedAt.Equal(start.connectedAt) {
+				return
+			}
 			s.announceTxs(ctx, p)
+			wait = s.cfg.TxAnnounceInterval
 		}
 	})
 }

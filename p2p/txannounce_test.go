@@ -277,3 +277,25 @@ func TestTxFetcherRejected(t *testing.T) {
 		t.Fatalf("remembering %d hashes (ring %d), bound %d", len(f.rejected), len(f.rejRing), maxRejectedTxs)
 	}
 }
+
+// TestTxAnnouncedAgainPeriodically: a transaction that reaches a pool
+// after the handshake's announcements, and that gossip never delivered
+// (as when GossipSub's validation queue overflows), still reaches the
+// peer through the periodic announcement.
+func TestTxAnnouncedAgainPeriodically(t *testing.T) {
+	t.Parallel()
+	fast := func(c *Config) { c.TxAnnounceInterval = 300 * time.Millisecond }
+	a := startNode(t, newFakeChain(0), fast)
+	b := startNode(t, newFakeChain(0), fast)
+	connect(t, b, a)
+	// Past both handshake announcements (now and txReannounceDelay).
+	time.Sleep(txReannounceDelay + 200*time.Millisecond)
+	late := signedTx(t, 7)
+	a.pool.fill(t, []*types.Transaction{late})
+	waitFor(t, 3*time.Second, "the late transaction to reach b without gossip", func() bool {
+		return b.pool.Has(late.Hash())
+	})
+	if sa, sb := a.svc.Score(b.svc.Self().ID), b.svc.Score(a.svc.Self().ID); sa != 0 || sb != 0 {
+		t.Fatalf("scores %v, %v after honest announcements, want 0", sa, sb)
+	}
+}
