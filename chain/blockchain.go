@@ -183,8 +183,21 @@ func (bc *BlockChain) initGenesis(g *types.Block) error {
 		return err
 	}
 	pending.Written()
+	// A large allocation lands as one huge write; settle it now rather
+	// than let background compaction slow the first blocks (at 1M
+	// accounts it cost ~0.5 s of CPU per block for minutes).
+	if len(bc.cfg.Genesis.Alloc) >= compactGenesisAccounts {
+		bc.log.Info("compacting the genesis state", "accounts", len(bc.cfg.Genesis.Alloc))
+		if err := bc.db.Compact(); err != nil {
+			return fmt.Errorf("chain: compact genesis state: %w", err)
+		}
+	}
 	return nil
 }
+
+// compactGenesisAccounts is the allocation size from which New compacts
+// the store after writing the genesis state.
+const compactGenesisAccounts = 100_000
 
 // loadIndex rebuilds the block index from the stored headers and sets the
 // active chain from the head pointer.
