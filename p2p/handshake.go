@@ -120,24 +120,11 @@ func (s *Service) requestStatus(ctx context.Context, p peer.ID) (*StatusMsg, err
 func (s *Service) handleStatus(str network.Stream) {
 	p := str.Conn().RemotePeer()
 	defer str.Close()
-	delay, ok := s.peers.allowServe(p)
+	m, ok := s.readRequest(str, "status", s.cfg.HandshakeTimeout, maxStatusBytes)
 	if !ok {
-		s.penalise(p, OffenseFlood, errors.New("status requests above the rate limit"))
-		str.Reset()
 		return
 	}
 	defer s.peers.release(p)
-	if !sleepCtx(s.ctx, delay) {
-		str.Reset()
-		return
-	}
-	_ = str.SetDeadline(time.Now().Add(s.cfg.HandshakeTimeout))
-	m, err := readFrame(bufio.NewReader(str), maxStatusBytes)
-	if err != nil {
-		s.penaliseRead(p, err)
-		str.Reset()
-		return
-	}
 	st, ok := m.(*StatusMsg)
 	if !ok {
 		s.penalise(p, OffenseProtocol, fmt.Errorf("%w: %v on the status protocol", ErrUnexpectedMessage, m.Kind()))

@@ -2,7 +2,6 @@ package p2p
 
 import (
 	"bufio"
-	"errors"
 	"fmt"
 	"time"
 
@@ -20,24 +19,11 @@ import (
 func (s *Service) handleSync(str network.Stream) {
 	p := str.Conn().RemotePeer()
 	defer str.Close()
-	delay, ok := s.peers.allowServe(p)
+	m, ok := s.readRequest(str, "sync", s.cfg.RequestTimeout, maxRequestBytes)
 	if !ok {
-		s.penalise(p, OffenseFlood, errors.New("sync requests above the rate limit"))
-		str.Reset()
 		return
 	}
 	defer s.peers.release(p)
-	if !sleepCtx(s.ctx, delay) {
-		str.Reset()
-		return
-	}
-	_ = str.SetDeadline(time.Now().Add(s.cfg.RequestTimeout))
-	m, err := readFrame(bufio.NewReader(str), maxRequestBytes)
-	if err != nil {
-		s.penaliseRead(p, err)
-		str.Reset()
-		return
-	}
 	var resp Message
 	switch req := m.(type) {
 	case *GetHeadersMsg:
@@ -103,4 +89,33 @@ func (s *Service) servePooledTxs(req *GetPooledTxsMsg) []*types.Transaction {
 		}
 	}
 	return out
+}
+
+// readRequest admits a request stream from its peer (within the peer's
+// rate, after the short delay a peer slightly over it gets, and within its
+// serving slots) and reads the stream's one frame. If it returns false the
+// stream was reset and the peer charged as the failure deserves; otherwise
+// the caller holds a serving slot and must release it (s.peers.release).
+func (s *Service) readRequest(str network.Stream, what string, timeout time.Duration, maxBytes int) (Message, bool) {
+	p := str.Conn().RemotePeer()
+	delay, ok := s.peers.allowServe(p)
+	if !ok {
+		s.penalise(p, OffenseFlood, fmt.Errorf("%s requests above the rate limit", what))
+		str.Reset()
+		return nil, false
+	}
+	if !sleepCtx(s.ctx, delay) {
+		s.peers.release(p)
+		str.Reset()
+		return nil, false
+	}
+	_ = str.SetDeadline(time.Now().Add(timeout))
+	m, err := readFrame(bufio.NewReader(str), maxBytes)
+	if err != nil {
+		s.peers.release(p)
+		s.penaliseRead(p, err)
+		str.Reset()
+		return nil, false
+	}
+	return m, true
 }
