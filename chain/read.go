@@ -102,7 +102,7 @@ func (bc *BlockChain) Receipts(hash types.Hash) ([]*types.Receipt, error) {
 	if len(receipts) != len(blk.Txs) {
 		return nil, fmt.Errorf("%w: block %s has %d transactions and %d receipts", ErrCorruptDB, hash, len(blk.Txs), len(receipts))
 	}
-	if err := fillReceipts(bc.signer, blk, receipts); err != nil {
+	if err := fillReceipts(bc.signer, bc.sigs, blk, receipts); err != nil {
 		return nil, err
 	}
 	return receipts, nil

@@ -23,8 +23,10 @@
 // transactions that blocks included or made unaffordable go, and those of
 // blocks a reorganisation removed come back (events.go).
 // SubscribeExecutable reports transactions as they become executable (for
-// gossip and newPendingTransactions). SaveLocals and LoadLocals keep the
-// transactions submitted to this node across restarts (journal.go).
+// gossip and newPendingTransactions). A Journal (Pool.OpenJournal) keeps
+// the transactions submitted to this node across restarts and crashes:
+// appended as they are accepted, rewritten with what is still pooled
+// (journal.go).
 //
 // Errors: every refusal is a *TxError whose Kind is one of the ErrorKind
 // constants in error.go, matched with errors.Is. A kind's text is
@@ -34,7 +36,8 @@
 // error also matches the chain's rule kind (chain.ErrBadTxNonce...). A
 // refusal leaves the pool unchanged. Failures to read the state are
 // plain wrapped errors; ErrClosed follows Close; ErrBadJournal marks a
-// corrupt journal.
+// corrupt journal (a torn last record is not an error: it is dropped);
+// ErrJournalClosed follows Journal.Close.
 //
 // The pool is safe for concurrent use; its locks are private and readers
 // get copies.

@@ -257,6 +257,12 @@ func (r *run) onEvent(ev chain.Event) {
 	r.signal(r.head)
 }
 
+// hasRoom reports whether a template's block could take another plain
+// transfer.
+func hasRoom(h *types.Header) bool {
+	return h.GasLimit-h.GasUsed >= types.TxGas
+}
+
 // loop builds templates and runs searches until ctx ends.
 func (m *Miner) loop(ctx context.Context, r *run) {
 	defer close(r.done)
@@ -298,6 +304,7 @@ func (m *Miner) loop(ctx context.Context, r *run) {
 			// template built now, from the current tip.
 			drain(r.head)
 			drain(r.changed)
+			drain(m.cfg.TxNotify)
 			tmpl, err := m.prepare(ctx, r)
 			if err != nil {
 				delay := retryDelay
@@ -348,7 +355,10 @@ func (m *Miner) loop(ctx context.Context, r *run) {
 			stop(false) // a second solution would only be a sibling
 			m.submit(t, sol)
 		case <-recommit.C:
-			if len(s.tmpl.block.Txs) > 0 || txsSeen {
+			// Only new transactions that could still fit make a rebuild
+			// worth its cost (executing the whole block again): the search
+			// refreshes the time by itself, and a full block stays full.
+			if txsSeen && hasRoom(s.tmpl.block.Header) {
 				stop(true)
 			}
 		case <-m.cfg.TxNotify: // nil channel: never
@@ -426,7 +436,7 @@ func (m *Miner) submit(t *template, sol solution) {
 	}
 }
 
-func drain(ch chan struct{}) {
+func drain(ch <-chan struct{}) {
 	select {
 	case <-ch:
 	default:

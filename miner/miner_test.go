@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"runtime"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -572,5 +573,67 @@ func TestFormatRate(t *testing.T) {
 		if got := formatRate(r); got != want {
 			t.Errorf("formatRate(%v) = %q, want %q", r, got, want)
 		}
+	}
+}
+
+// A template is rebuilt at the recommit interval only when transactions
+// arrived since it was built and it has room for them: rebuilding means
+// executing the whole block again.
+func TestRecommitOnlyForNewTxsThatFit(t *testing.T) {
+	const (
+		hardBits = 0x1b00ffff // about 2^48 attempts: no block is found during the test
+		recommit = 40 * time.Millisecond
+	)
+	tests := []struct {
+		name       string
+		gasLimit   uint64
+		first      int // transactions in the source at start
+		later      int // transactions added after the first search started
+		wantSearch int // searches started after a dozen recommit intervals
+		wantTxs    int // transactions in the last template
+	}{
+		{name: "no new transactions", gasLimit: 30_000_000, first: 1, later: 0, wantSearch: 1, wantTxs: 1},
+		{name: "new transactions with room", gasLimit: 30_000_000, first: 1, later: 2, wantSearch: 2, wantTxs: 3},
+		{name: "new transactions, block full", gasLimit: 2 * types.TxGas, first: 2, later: 1, wantSearch: 1, wantTxs: 2},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			keys := newKeys()
+			g := testGenesis(keys, hardBits)
+			g.GasLimit = tt.gasLimit
+			bc := newChain(t, g)
+			src := newFakeSource(bc)
+			for i := range tt.first {
+				src.add(PendingTx{keys.sign(t, 0, minerB, 1, uint64(i)), keys.addrs[0]})
+			}
+			m, err := New(Config{Chain: bc, Source: src, TxNotify: src.notify, Coinbase: minerA, Threads: 1, Recommit: recommit})
+			if err != nil {
+				t.Fatal(err)
+			}
+			var searches atomic.Int32
+			m.onSearch = func(types.Hash) { searches.Add(1) }
+			if err := m.Start(context.Background()); err != nil {
+				t.Fatal(err)
+			}
+			defer mustStop(t, m)
+			waitFor(t, 5*time.Second, "first search", func() bool { return searches.Load() >= 1 })
+			for i := range tt.later {
+				src.add(PendingTx{keys.sign(t, 1, minerB, 1, uint64(i)), keys.addrs[1]})
+			}
+			time.Sleep(12 * recommit)
+			if got := int(searches.Load()); got != tt.wantSearch {
+				t.Errorf("%d searches, want %d", got, tt.wantSearch)
+			}
+			m.mu.Lock()
+			r := m.run
+			m.mu.Unlock()
+			s := r.cur.Load()
+			if s == nil {
+				t.Fatal("no search running")
+			}
+			if got := len(s.tmpl.block.Txs); got != tt.wantTxs {
+				t.Errorf("template holds %d transactions, want %d", got, tt.wantTxs)
+			}
+		})
 	}
 }

@@ -43,4 +43,7 @@ type Config struct {
 
 	// MetricsAddr serves Prometheus metrics at /metrics ("" = off).
 	MetricsAddr string
+	// Pprof also serves Go's runtime profiles at /debug/pprof/ on
+	// MetricsAddr: operators profile a live node without a rebuild.
+	Pprof bool
 }

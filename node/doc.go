@@ -12,8 +12,11 @@
 //	rpc.*Backend, EventSource  over all of them
 //
 // Lifecycle: New opens the data directory and builds every part; Start
+// reloads the journal of local pending transactions (mempool.dat) and
 // starts the network, RPC and (if configured) the miner; Stop stops them in
-// reverse order, saves local pending transactions and closes the database.
+// reverse order, rewrites the journal and closes the database. Between the
+// two, every transaction RPC accepts is appended to the journal before the
+// sender hears so, so a crash loses none of them.
 //
 // Errors: New fails with a wrapped error naming what could not be opened
 // (ErrDataDirInUse for a directory another process holds).

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net"
 	"net/http"
+	"net/http/pprof"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -71,6 +72,14 @@ func (m *metrics) start(addr string, n *Node) error {
 			}
 			return float64(len(n.p2p.Peers()))
 		}),
+		prometheus.NewCounterFunc(prometheus.CounterOpts{
+			Name: "quarry_p2p_dht_peers_found_total", Help: "Unconnected peers found (and dialled) through DHT lookups (--dht).",
+		}, func() float64 {
+			if n.p2p == nil {
+				return 0
+			}
+			return float64(n.p2p.DHTPeersFound())
+		}),
 	)
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
@@ -78,6 +87,15 @@ func (m *metrics) start(addr string, n *Node) error {
 	}
 	mux := http.NewServeMux()
 	mux.Handle("/metrics", promhttp.HandlerFor(m.reg, promhttp.HandlerOpts{}))
+	if n.cfg.Pprof {
+		// Registered on our own mux: importing net/http/pprof also puts the
+		// handlers on http.DefaultServeMux, which nothing here serves.
+		mux.HandleFunc("/debug/pprof/", pprof.Index)
+		mux.HandleFunc("/debug/pprof/cmdline", pprof.Cmdline)
+		mux.HandleFunc("/debug/pprof/profile", pprof.Profile)
+		mux.HandleFunc("/debug/pprof/symbol", pprof.Symbol)
+		mux.HandleFunc("/debug/pprof/trace", pprof.Trace)
+	}
 	m.server = &http.Server{Handler: mux, ReadHeaderTimeout: 5 * time.Second}
 	m.addr = ln.Addr()
 	m.serverClosed = make(chan struct{})

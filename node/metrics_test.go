@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"regexp"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -54,4 +55,35 @@ func TestMetricsEndpoint(t *testing.T) {
 	value("quarry_mempool_pending")
 	value("quarry_chain_reorgs_total")
 	value("quarry_p2p_peers")
+	value("quarry_p2p_dht_peers_found_total")
+}
+
+// The profiler is served only when asked for, and only on the metrics
+// address.
+func TestPprofEndpoint(t *testing.T) {
+	for _, enabled := range []bool{false, true} {
+		t.Run(strconv.FormatBool(enabled), func(t *testing.T) {
+			g := params.DevGenesis(uint64(time.Now().UnixMilli()))
+			cfg := Config{DataDir: t.TempDir(), Genesis: g, NoSync: true, NoP2P: true, NoRPC: true,
+				MetricsAddr: "127.0.0.1:0", Pprof: enabled}
+			n, err := New(cfg)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := n.Start(context.Background()); err != nil {
+				t.Fatal(err)
+			}
+			defer n.Stop()
+			resp, err := http.Get("http://" + n.MetricsAddr() + "/debug/pprof/goroutine?debug=1")
+			if err != nil {
+				t.Fatal(err)
+			}
+			body, _ := io.ReadAll(resp.Body)
+			resp.Body.Close()
+			served := resp.StatusCode == http.StatusOK && strings.Contains(string(body), "goroutine profile")
+			if served != enabled {
+				t.Fatalf("pprof enabled %v: status %d, served %v", enabled, resp.StatusCode, served)
+			}
+		})
+	}
 }

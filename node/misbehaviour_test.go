@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"context"
 	"crypto/rand"
+	"crypto/sha256"
 	"encoding/binary"
 	"errors"
 	"io"
@@ -13,6 +14,7 @@ import (
 
 	"github.com/libp2p/go-libp2p"
 	pubsub "github.com/libp2p/go-libp2p-pubsub"
+	pb "github.com/libp2p/go-libp2p-pubsub/pb"
 	"github.com/libp2p/go-libp2p/core/host"
 	"github.com/libp2p/go-libp2p/core/network"
 	"github.com/libp2p/go-libp2p/core/peer"
@@ -39,6 +41,17 @@ type hostilePeer struct {
 // is on the blocks topic.
 func newHostilePeer(t *testing.T, g *params.Genesis, victim *Node) *hostilePeer {
 	t.Helper()
+	// Our network's messages are unsigned and authorless, as p2p sends
+	// them, and so named by their content.
+	return newHostilePeerWith(t, g, victim, pubsub.WithNoAuthor(), pubsub.WithMessageIdFn(func(m *pb.Message) string {
+		h := sha256.Sum256(m.Data)
+		return string(h[:])
+	}))
+}
+
+// newHostilePeerWith is newHostilePeer with the given GossipSub options.
+func newHostilePeerWith(t *testing.T, g *params.Genesis, victim *Node, opts ...pubsub.Option) *hostilePeer {
+	t.Helper()
 	h, err := libp2p.New(libp2p.ListenAddrStrings("/ip4/127.0.0.1/tcp/0"))
 	if err != nil {
 		t.Fatal(err)
@@ -63,7 +76,7 @@ func newHostilePeer(t *testing.T, g *params.Genesis, victim *Node) *hostilePeer 
 		})
 	})
 	// Room for the oversized case; the victim's own limit is what counts.
-	ps, err := pubsub.NewGossipSub(ctx, h, pubsub.WithMaxMessageSize(8<<20))
+	ps, err := pubsub.NewGossipSub(ctx, h, append([]pubsub.Option{pubsub.WithMaxMessageSize(8 << 20)}, opts...)...)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -300,6 +313,19 @@ func TestMisbehavingPeersBanned(t *testing.T) {
 			eventually(t, 10*time.Second, "the ban", func() bool { return banned(victim, hp.h.ID()) })
 		})
 	}
+
+	// A peer that signs its messages breaks the network's policy: GossipSub
+	// drops them unseen, and each costs the sender as much as garbage.
+	t.Run("signed gossip", func(t *testing.T) {
+		hp := newHostilePeerWith(t, g, victim) // GossipSub's default: signed, with author
+		hp.publish(t, []byte{0})
+		eventually(t, 10*time.Second, "the penalty", func() bool { return victim.P2P().Score(hp.h.ID()) >= 45 })
+		if _, b := victim.P2P().BannedUntil(hp.h.ID()); b {
+			t.Fatal("banned after one 50-point offense")
+		}
+		hp.publish(t, []byte{1})
+		eventually(t, 10*time.Second, "the ban", func() bool { return banned(victim, hp.h.ID()) })
+	})
 
 	// Through it all the victim stayed with its honest peer: new blocks
 	// reach it by sync.

@@ -36,6 +36,7 @@ type Node struct {
 	db      *kvdb.DB
 	chain   *chain.BlockChain
 	pool    *mempool.Pool
+	journal *mempool.Journal // the pool's local transactions; nil until Start
 	miner   *miner.Miner
 	p2p     *p2p.Service // nil with NoP2P
 	rpc     *rpc.Server  // nil with NoRPC
@@ -125,6 +126,9 @@ func (n *Node) open() error {
 	}
 
 	mc := cfg.Miner
+	if mc.Recommit == 0 {
+		mc.Recommit = recommitInterval(cfg.Genesis.TargetBlockTimeMs)
+	}
 	mc.Chain = n.chain
 	mc.Source = poolSource{pool: n.pool, log: n.log}
 	mc.TxNotify = n.txNotify
@@ -168,9 +172,10 @@ func (n *Node) rpcConfig() rpc.Config {
 		minPrice = uint256.NewInt(1)
 	}
 	rc.Chain, rc.State, rc.Exec, rc.PoW = ca, ca, ca, ca
-	rc.Pool = &poolAPI{pool: n.pool, bc: n.chain, announce: n.announceTx, minPrice: minPrice}
+	rc.Pool = &poolAPI{pool: n.pool, bc: n.chain, announce: n.announceTx, journal: n.journalTx, minPrice: minPrice}
 	rc.Mining = &miningAPI{n: n}
 	rc.Events = &n.events
+	rc.SenderCache = n.chain.SigCache()
 	rc.Sync = &syncAPI{n: n, startHeight: n.chain.Best().Height}
 	if n.p2p != nil {
 		rc.Admin = adminAPI{n}
@@ -182,8 +187,8 @@ func (n *Node) rpcConfig() rpc.Config {
 
 func (n *Node) clientVersion() string { return "Quarry/" + n.cfg.Version }
 
-// Start loads the saved pending transactions and starts the network, the
-// RPC server and, if configured, the miner. ctx bounds their lifetime.
+// Start loads the journaled pending transactions and starts the network,
+// the RPC server and, if configured, the miner. ctx bounds their lifetime.
 func (n *Node) Start(ctx context.Context) error {
 	n.mu.Lock()
 	defer n.mu.Unlock()
@@ -191,11 +196,8 @@ func (n *Node) Start(ctx context.Context) error {
 		return errors.New("node: already started")
 	}
 	n.started, n.ctx = true, ctx
-	path := filepath.Join(n.cfg.DataDir, pendingTxsFile)
-	if added, dropped, err := n.pool.LoadLocalsFile(path); err == nil {
-		n.log.Info("pending transactions reloaded", "added", added, "dropped", dropped)
-	} else if !errors.Is(err, os.ErrNotExist) {
-		n.log.Warn("pending transactions not reloaded", "err", err)
+	if err := n.openJournal(); err != nil {
+		return err
 	}
 	if n.p2p != nil {
 		if err := n.p2p.Start(ctx); err != nil {
@@ -248,12 +250,12 @@ func (n *Node) Stop() error {
 		}
 	}
 	errs = append(errs, n.metrics.stop())
-	// A node that never started never loaded the saved transactions:
-	// saving its empty pool would erase them.
-	if n.started {
-		if saved, err := n.pool.SaveLocalsFile(filepath.Join(n.cfg.DataDir, pendingTxsFile)); err != nil {
+	// A node that never started never loaded the journal: it has nothing
+	// to write back. The RPC server is down, so nothing appends any more.
+	if n.journal != nil {
+		if err := n.journal.Close(); err != nil {
 			errs = append(errs, fmt.Errorf("node: save pending transactions: %w", err))
-		} else if saved > 0 {
+		} else if saved := n.journal.Len(); saved > 0 {
 			n.log.Info("pending transactions saved", "count", saved)
 		}
 	}
@@ -262,6 +264,39 @@ func (n *Node) Stop() error {
 	errs = append(errs, n.pool.Close(), n.db.Close())
 	n.log.Info("node stopped")
 	return errors.Join(errs...)
+}
+
+// openJournal reloads the journaled local transactions into the pool and
+// opens the journal for appending. A corrupt journal is moved aside (kept
+// for inspection) and a new one started: the node must come up, and it
+// cannot tell which of a corrupt file's records to trust.
+func (n *Node) openJournal() error {
+	cfg := mempool.JournalConfig{Path: filepath.Join(n.cfg.DataDir, pendingTxsFile), NoSync: n.cfg.NoSync}
+	j, load, err := n.pool.OpenJournal(cfg)
+	if errors.Is(err, mempool.ErrBadJournal) {
+		bad := cfg.Path + ".corrupt"
+		if rerr := os.Rename(cfg.Path, bad); rerr != nil {
+			return fmt.Errorf("node: %w (and moving it aside failed: %w)", err, rerr)
+		}
+		n.log.Error("pending transactions journal is corrupt: moved aside, starting a new one", "err", err, "moved_to", bad)
+		j, load, err = n.pool.OpenJournal(cfg)
+	}
+	if err != nil {
+		return fmt.Errorf("node: pending transactions journal: %w", err)
+	}
+	n.journal = j
+	n.log.Info("pending transactions reloaded", "records", load.Records, "added", load.Added,
+		"dropped", load.Dropped, "torn_bytes", load.TornBytes)
+	return nil
+}
+
+// journalTx records a transaction the RPC server accepted, before the
+// sender hears so.
+func (n *Node) journalTx(tx *types.Transaction) error {
+	if n.journal == nil {
+		return nil // not started: the RPC server is not serving either
+	}
+	return n.journal.Append(tx)
 }
 
 // announceBlock tells peers about a block this node made or accepted
@@ -313,4 +348,13 @@ func (n *Node) RPCAddr() string {
 		return ""
 	}
 	return n.rpc.Addr().String()
+}
+
+// recommitInterval is how often the miner takes newer transactions into a
+// template that has room: a quarter of the block time, so a transaction
+// sent mid-block usually makes the next block, between 100 ms (a rebuild
+// re-executes the block) and the miner's default.
+func recommitInterval(targetBlockMs uint64) time.Duration {
+	d := time.Duration(targetBlockMs) * time.Millisecond / 4
+	return min(max(d, 100*time.Millisecond), miner.DefaultRecommit)
 }

@@ -16,6 +16,7 @@ import (
 	"github.com/quarry-chain/quarry/chain"
 	"github.com/quarry-chain/quarry/chain/params"
 	"github.com/quarry-chain/quarry/chain/types"
+	"github.com/quarry-chain/quarry/miner"
 )
 
 // testKey is anvil's account 0 (the dev genesis funds it).
@@ -231,5 +232,22 @@ func TestStopWithoutStartKeepsSavedTransactions(t *testing.T) {
 	n.Start(context.Background())
 	if !n.Pool().Has(signed.Hash()) {
 		t.Fatal("saved transaction lost by a node that was stopped without starting")
+	}
+}
+
+func TestRecommitInterval(t *testing.T) {
+	tests := []struct {
+		blockMs uint64
+		want    time.Duration
+	}{
+		{blockMs: 100, want: 100 * time.Millisecond},
+		{blockMs: 1_000, want: 250 * time.Millisecond},
+		{blockMs: 4_000, want: time.Second},
+		{blockMs: 600_000, want: miner.DefaultRecommit},
+	}
+	for _, tt := range tests {
+		if got := recommitInterval(tt.blockMs); got != tt.want {
+			t.Errorf("recommitInterval(%d) = %v, want %v", tt.blockMs, got, tt.want)
+		}
 	}
 }

@@ -15,18 +15,38 @@ import (
 )
 
 // poolAPI serves the rpc pool backend from the mempool; transactions sent
-// through it are local: announced to peers and journaled at shutdown.
+// through it are local: journaled before the sender is answered, and
+// announced to peers.
 type poolAPI struct {
 	pool     *mempool.Pool
 	bc       *chain.BlockChain
-	announce func(*types.Transaction) // nil without a network
+	announce func(*types.Transaction)       // nil without a network
+	journal  func(*types.Transaction) error // nil: not journaled
 	minPrice *uint256.Int
 }
 
 var _ rpc.PoolBackend = (*poolAPI)(nil)
 
+// SendTx admits tx as local and journals it before answering, so that a
+// sender told its transaction was accepted (or is already known) can count
+// on this node keeping it across a crash. One already known (from gossip)
+// is journaled too: the sender may be resending it here because the node
+// it first went to died, and that node's journal may be all that has it.
+// Journaling comes before the announcement, so no peer learns of a
+// transaction its origin could lose.
 func (a *poolAPI) SendTx(_ context.Context, tx *types.Transaction) error {
-	if err := a.pool.Add(tx, true); err != nil {
+	err := a.pool.Add(tx, true)
+	if err != nil && !(errors.Is(err, mempool.ErrAlreadyKnown) && a.pool.Has(tx.Hash())) {
+		return poolError(err)
+	}
+	if a.journal != nil {
+		if jerr := a.journal(tx); jerr != nil {
+			// The sender retries; the retry is "already known" and
+			// journals it then.
+			return fmt.Errorf("node: transaction pooled but not journaled: %w", jerr)
+		}
+	}
+	if err != nil {
 		return poolError(err)
 	}
 	if a.announce != nil {

@@ -34,6 +34,9 @@ type Config struct {
 	Bootnodes []string
 	// MDNS enables discovery of peers on the local network.
 	MDNS bool
+	// DHT enables discovery through a Kademlia DHT of the network's nodes,
+	// joined through the bootnodes (see dht.go).
+	DHT bool
 
 	// LowWater and HighWater are the connection manager's marks: above
 	// HighWater connections it trims back to LowWater. Peers that drop are
@@ -103,8 +106,10 @@ type Config struct {
 const KeyFileName = "p2p_key"
 
 // ProtocolVersion is the version of the protocols of this package; it is
-// part of every protocol id and carried in the status message.
-const ProtocolVersion = 1
+// part of every protocol id and carried in the status message. Version 2:
+// gossip messages carry no author or signature (version 1 signed them), so
+// the two cannot share a topic.
+const ProtocolVersion = 2
 
 // DefaultConfig returns the defaults for everything but the required
 // fields.

@@ -13,11 +13,11 @@ import (
 // digits) and the protocol version, so peers of another network or version
 // fail protocol negotiation and never share a gossip topic.
 //
-//	/quarry/<genesis>/status/1   status handshake (request/response)
-//	/quarry/<genesis>/sync/1     GetHeaders/GetBlocks/GetPooledTxs (request/response),
+//	/quarry/<genesis>/status/2   status handshake (request/response)
+//	/quarry/<genesis>/sync/2     GetHeaders/GetBlocks/GetPooledTxs (request/response),
 //	                             PooledTxHashes (announcement, no response)
-//	/quarry/<genesis>/blocks/1   GossipSub topic of blocks
-//	/quarry/<genesis>/txs/1      GossipSub topic of transactions
+//	/quarry/<genesis>/blocks/2   GossipSub topic of blocks
+//	/quarry/<genesis>/txs/2      GossipSub topic of transactions
 func protocolName(genesis types.Hash, what string) string {
 	return fmt.Sprintf("/quarry/%s/%s/%d", hex.EncodeToString(genesis[:]), what, ProtocolVersion)
 }

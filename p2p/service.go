@@ -52,6 +52,7 @@ type Service struct {
 	blockTopic  *pubsub.Topic
 	txTopic     *pubsub.Topic
 	mdns        interface{ Close() error }
+	dht         *dhtDiscovery
 	ctx         context.Context
 	cancel      context.CancelFunc
 	wg          sync.WaitGroup
@@ -161,6 +162,11 @@ func (s *Service) start() error {
 			return err
 		}
 	}
+	if s.cfg.DHT {
+		if err := s.startDHT(); err != nil {
+			return err
+		}
+	}
 	for _, b := range s.boot {
 		s.dialer.add(b, true)
 	}
@@ -196,6 +202,7 @@ func (s *Service) Stop() error {
 		if s.mdns != nil {
 			err = errors.Join(err, s.mdns.Close())
 		}
+		err = errors.Join(err, s.stopDHT())
 		err = errors.Join(err, s.host.Close())
 		s.wg.Wait()
 		s.log.Info("p2p stopped")

@@ -18,6 +18,11 @@ const (
 	DefaultMaxSubsPerConn   = 100
 	DefaultMaxJSONDepth     = 64   // nesting of arrays and objects in one request
 	DefaultWSSendQueue      = 1024 // queued outgoing messages before a WS client is dropped as slow
+	// DefaultWSSendQueueBytes bounds the bytes queued for one WS client,
+	// which the message count alone does not: 1024 answers of up to
+	// MaxBatchResponse each would be gigabytes for a client that never
+	// reads.
+	DefaultWSSendQueueBytes = 16 << 20
 	DefaultWSWriteTimeout   = 10 * time.Second
 	DefaultFilterTimeout    = 5 * time.Minute // idle filters are removed, as geth
 	DefaultMaxFilters       = 1000
@@ -44,12 +49,17 @@ type Config struct {
 	PoW    PoWBackend
 	Sync   SyncBackend
 	Events EventSource
+	// SenderCache, if set, saves signature recoveries (see SenderCache).
+	SenderCache SenderCache
 
 	// ClientVersion is web3_clientVersion's answer, e.g. "quarry/v0.1.0/linux-amd64/go1.26".
 	ClientVersion string
 
-	// CORSOrigins lists the browser origins allowed to call over HTTP and
-	// WebSocket ("*" for any). Empty: cross-origin requests are refused.
+	// CORSOrigins lists the web origins allowed to call over HTTP and
+	// WebSocket ("*" for any). Browser extensions (wallets) are always
+	// allowed; other cross-origin requests are refused. admin_ and miner_
+	// methods take browser requests only from origins named here, never
+	// through "*".
 	CORSOrigins []string
 	// AuthToken, if set, must be presented as "Authorization: Bearer
 	// <token>" to call admin_ and miner_ methods, on any listener. If it is
@@ -64,6 +74,10 @@ type Config struct {
 	MaxSubsPerConn   int
 	MaxJSONDepth     int
 	WSSendQueue      int
+	// WSSendQueueBytes bounds the bytes waiting for a WS client's writer;
+	// a message that would exceed it drops the client as too slow, unless
+	// the queue is empty (one answer may be larger: see MaxBatchResponse).
+	WSSendQueueBytes int
 	WSWriteTimeout   time.Duration
 	FilterTimeout    time.Duration
 	MaxFilters       int
@@ -102,6 +116,7 @@ func (c Config) withDefaults() (Config, error) {
 	setInt(&c.MaxSubsPerConn, DefaultMaxSubsPerConn)
 	setInt(&c.MaxJSONDepth, DefaultMaxJSONDepth)
 	setInt(&c.WSSendQueue, DefaultWSSendQueue)
+	setInt(&c.WSSendQueueBytes, DefaultWSSendQueueBytes)
 	setDur(&c.WSWriteTimeout, DefaultWSWriteTimeout)
 	setDur(&c.FilterTimeout, DefaultFilterTimeout)
 	setInt(&c.MaxFilters, DefaultMaxFilters)

@@ -42,7 +42,7 @@ func (s *Server) ethSendRawTransaction(ctx context.Context, c *call) (any, error
 		}
 		return nil, &paramError{0, "transaction", fmt.Errorf("not a valid signed transaction: %w", err)}
 	}
-	if _, err := s.signer.Sender(tx); err != nil {
+	if _, err := s.sender(tx); err != nil {
 		if errors.Is(err, types.ErrInvalidChainID) {
 			return nil, Errorf(ErrInvalidChainID, "want %d", s.signer.ChainID())
 		}

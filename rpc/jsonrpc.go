@@ -188,7 +188,10 @@ func (s *Server) serveOne(ctx context.Context, raw json.RawMessage, from *caller
 	if !validID(req.ID) {
 		return s.errorResponse(nil, Errorf(errInvalidReq, "id must be a string, a number or null")), nil
 	}
-	notification := req.ID == nil
+	// Only a valid request without an id is a notification; an invalid
+	// one gets its error with a null id (JSON-RPC 2.0, section 5: {"foo":
+	// "boo"} is answered), or the client would never learn of it.
+	notification := req.ID == nil && req.JSONRPC == "2.0" && req.Method != ""
 	var resp *response
 	var after func()
 	switch {

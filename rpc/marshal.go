@@ -169,7 +169,7 @@ type rpcAccessItem struct {
 
 // newRPCTx maps tx; pos is nil for a pending transaction.
 func (s *Server) newRPCTx(tx *types.Transaction, pos *txPos) *rpcTx {
-	from, _ := s.signer.Sender(tx) // chain and pool transactions were verified
+	from, _ := s.sender(tx) // chain and pool transactions were verified
 	out := &rpcTx{
 		Hash:    tx.Hash(),
 		Type:    hexutil.Uint64(tx.Type),
@@ -299,7 +299,7 @@ func (s *Server) blockReceipts(b *types.Block, receipts []*types.Receipt) ([]*rp
 	out := make([]*rpcReceipt, len(receipts))
 	for i, r := range receipts {
 		tx := b.Txs[i]
-		from, _ := s.signer.Sender(tx)
+		from, _ := s.sender(tx)
 		rr := &rpcReceipt{
 			TransactionHash:   tx.Hash(),
 			TransactionIndex:  hexutil.Uint64(i),

@@ -233,10 +233,14 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 }
 
 // privileged reports whether r may call admin_ and miner_ methods: with a
-// configured token, only by presenting it; without one, only on loopback.
+// configured token, only by presenting it; without one, only on loopback
+// and not from a browser, unless its origin is listed by name. A "*" in
+// CORSOrigins opens the node's data to any web page, not its controls:
+// a page the operator merely visits must not stop the miner.
 func (s *Server) privileged(r *http.Request) bool {
 	if s.cfg.AuthToken == "" {
-		return s.loopback
+		origin := r.Header.Get("Origin")
+		return s.loopback && (origin == "" || s.originListed(origin, false))
 	}
 	got, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
 	return ok && subtle.ConstantTimeCompare([]byte(got), []byte(s.cfg.AuthToken)) == 1
@@ -264,10 +268,29 @@ func (s *Server) checkOrigin(w http.ResponseWriter, r *http.Request) bool {
 	return true
 }
 
-// originAllowed matches origin against Config.CORSOrigins.
+// originAllowed matches origin against Config.CORSOrigins. Browser
+// extensions (MetaMask and other wallets) are always allowed: the user
+// installed them, their requests carry the extension's origin, and web
+// pages cannot claim one.
 func (s *Server) originAllowed(origin string) bool {
+	return isExtensionOrigin(origin) || s.originListed(origin, true)
+}
+
+// originListed reports whether Config.CORSOrigins names origin; "*" counts
+// only if wildcard is set.
+func (s *Server) originListed(origin string, wildcard bool) bool {
 	for _, o := range s.cfg.CORSOrigins {
-		if o == "*" || strings.EqualFold(o, origin) {
+		if (wildcard && o == "*") || strings.EqualFold(o, origin) {
+			return true
+		}
+	}
+	return false
+}
+
+// isExtensionOrigin reports whether origin is a browser extension's.
+func isExtensionOrigin(origin string) bool {
+	for _, scheme := range [...]string{"chrome-extension://", "moz-extension://", "safari-web-extension://"} {
+		if len(origin) > len(scheme) && strings.EqualFold(origin[:len(scheme)], scheme) {
 			return true
 		}
 	}

@@ -32,12 +32,16 @@ func TestProtocol(t *testing.T) {
 		{"missing method", `{"jsonrpc":"2.0","id":1}`, 200, `{"jsonrpc":"2.0","id":1,"error":{"code":-32600,"message":"invalid request: missing \"method\""}}`},
 		{"notification", `{"jsonrpc":"2.0","method":"eth_chainId"}`, 200, ``},
 		{"notification of unknown method", `{"jsonrpc":"2.0","method":"nope"}`, 200, ``},
+		{"invalid request without id", `{"foo":"boo"}`, 200, `{"jsonrpc":"2.0","id":null,"error":{"code":-32600,"message":"invalid request: \"jsonrpc\" must be \"2.0\""}}`},
+		{"no method, no id", `{"jsonrpc":"2.0"}`, 200, `{"jsonrpc":"2.0","id":null,"error":{"code":-32600,"message":"invalid request: missing \"method\""}}`},
 		{"empty batch", `[]`, 200, `{"jsonrpc":"2.0","id":null,"error":{"code":-32600,"message":"empty batch"}}`},
 		{"batch mixed", `[{"jsonrpc":"2.0","id":1,"method":"eth_chainId"},{"jsonrpc":"2.0","id":2,"method":"nope"},{"jsonrpc":"2.0","method":"eth_chainId"}]`, 200,
 			`[{"jsonrpc":"2.0","id":1,"result":"0x539"},{"jsonrpc":"2.0","id":2,"error":{"code":-32601,"message":"the method nope does not exist/is not available"}}]`},
 		{"batch invalid element", `[1,{"jsonrpc":"2.0","id":2,"method":"eth_blockNumber"}]`, 200,
 			`[{"jsonrpc":"2.0","id":null,"error":{"code":-32600,"message":"invalid request: not a JSON object"}},{"jsonrpc":"2.0","id":2,"result":"0x3"}]`},
 		{"batch of notifications", `[{"jsonrpc":"2.0","method":"eth_chainId"}]`, 200, ``},
+		{"batch of empty objects", `[{},{"jsonrpc":"2.0","method":"eth_chainId"}]`, 200,
+			`[{"jsonrpc":"2.0","id":null,"error":{"code":-32600,"message":"invalid request: \"jsonrpc\" must be \"2.0\""}}]`},
 		{"batch too large", `[{},{},{},{}]`, 200, `{"jsonrpc":"2.0","id":null,"error":{"code":-32600,"message":"batch too large: 4 requests, limit 3"}}`},
 		{"too deep", `{"jsonrpc":"2.0","id":1,"method":"eth_call","params":[[[[[[[[[[1]]]]]]]]]]}`, 200, `{"jsonrpc":"2.0","id":null,"error":{"code":-32600,"message":"request nested too deeply: more than 8 levels"}}`},
 		{"brackets in strings do not count", `{"jsonrpc":"2.0","id":1,"method":"eth_chainId","x":"[[[[[[[[[[[["}`, 200, `{"jsonrpc":"2.0","id":1,"result":"0x539"}`},
@@ -123,6 +127,18 @@ func TestCORS(t *testing.T) {
 	if status, _ := ts.post(t, `{"jsonrpc":"2.0","id":1,"method":"eth_chainId"}`, "Origin", "https://other.example"); status != 403 {
 		t.Fatalf("other origin: status %d", status)
 	}
+	// Wallet extensions need no configuration; a page cannot pass for one.
+	for origin, want := range map[string]int{
+		"chrome-extension://nkbihfbeogaeaoehlefnkodbefgpgknn":  200,
+		"moz-extension://0b1c2d3e-4f50-6172-8394-a5b6c7d8e9f0": 200,
+		"safari-web-extension://ABCDEF":                        200,
+		"chrome-extension://":                                  403,
+		"https://chrome-extension.example":                     403,
+	} {
+		if status, _ := ts.post(t, `{"jsonrpc":"2.0","id":1,"method":"eth_chainId"}`, "Origin", origin); status != want {
+			t.Errorf("origin %s: status %d, want %d", origin, status, want)
+		}
+	}
 }
 
 func TestAccessRules(t *testing.T) {
@@ -133,24 +149,32 @@ func TestAccessRules(t *testing.T) {
 		addr    string
 		token   string
 		bearer  string
+		cors    []string
+		origin  string
 		allowed bool
 	}{
-		{"loopback, no token", "127.0.0.1:0", "", "", true},
-		{"loopback ipv6", "[::1]:0", "", "", true},
-		{"public, no token", "0.0.0.0:8545", "", "", false},
-		{"public, token not presented", "0.0.0.0:8545", "s3cret", "", false},
-		{"public, wrong token", "0.0.0.0:8545", "s3cret", "Bearer nope", false},
-		{"public, token presented", "0.0.0.0:8545", "s3cret", "Bearer s3cret", true},
-		{"loopback, token set but not presented", "127.0.0.1:0", "s3cret", "", false},
+		{"loopback, no token", "127.0.0.1:0", "", "", nil, "", true},
+		{"loopback ipv6", "[::1]:0", "", "", nil, "", true},
+		{"public, no token", "0.0.0.0:8545", "", "", nil, "", false},
+		{"public, token not presented", "0.0.0.0:8545", "s3cret", "", nil, "", false},
+		{"public, wrong token", "0.0.0.0:8545", "s3cret", "Bearer nope", nil, "", false},
+		{"public, token presented", "0.0.0.0:8545", "s3cret", "Bearer s3cret", nil, "", true},
+		{"loopback, token set but not presented", "127.0.0.1:0", "s3cret", "", nil, "", false},
+		{"loopback, any web page allowed by *", "127.0.0.1:0", "", "", []string{"*"}, "https://evil.example", false},
+		{"loopback, page listed by name", "127.0.0.1:0", "", "", []string{"*", "https://console.example"}, "https://console.example", true},
+		{"loopback, wallet extension", "127.0.0.1:0", "", "", nil, "chrome-extension://nkbihfbeogaeaoehlefnkodbefgpgknn", false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			ts := newTestServer(t, func(c *Config) { c.Addr, c.AuthToken = tt.addr, tt.token })
+			ts := newTestServer(t, func(c *Config) { c.Addr, c.AuthToken, c.CORSOrigins = tt.addr, tt.token, tt.cors })
 			for _, m := range []string{"admin_peers", "miner_stop"} {
 				var hdr []string
 				if tt.bearer != "" {
 					hdr = []string{"Authorization", tt.bearer}
+				}
+				if tt.origin != "" {
+					hdr = append(hdr, "Origin", tt.origin)
 				}
 				_, body := ts.post(t, strings.Replace(req, "%s", m, 1), hdr...)
 				var r testResponse

@@ -9,7 +9,8 @@ import (
 )
 
 // wsConn is one WebSocket client. Responses and notifications go through
-// one bounded queue drained by a writer goroutine; a client that lets the
+// one queue, bounded in messages (WSSendQueue) and in bytes
+// (WSSendQueueBytes), drained by a writer goroutine; a client that lets the
 // queue fill, or does not accept a write within WSWriteTimeout, is
 // disconnected rather than buffered for without limit.
 type wsConn struct {
@@ -21,6 +22,7 @@ type wsConn struct {
 	mu     sync.Mutex
 	subs   map[string]*subscription
 	closed bool
+	queued int // bytes in out, not yet taken by the writer
 }
 
 // maxWSInFlight bounds the requests one connection runs at once; the
@@ -80,22 +82,39 @@ func (s *Server) serveWS(w http.ResponseWriter, r *http.Request) {
 	}
 }
 
-// send queues msg without blocking. A full queue means the client is not
-// keeping up: it is disconnected and send reports false.
+// send queues msg without blocking. A full queue, in messages or bytes,
+// means the client is not keeping up: it is disconnected and send reports
+// false. A message alone in the queue may exceed the byte bound.
 func (wc *wsConn) send(msg []byte) bool {
 	wc.mu.Lock()
 	defer wc.mu.Unlock()
 	if wc.closed {
 		return false
 	}
-	select {
-	case wc.out <- msg:
-		return true
-	default:
-		wc.s.log.Warn("rpc: dropping slow WebSocket client", "queued", len(wc.out))
-		wc.closeLocked(websocket.StatusPolicyViolation, "client too slow")
+	if wc.queued > 0 && wc.queued+len(msg) > wc.s.cfg.WSSendQueueBytes {
+		wc.dropSlowLocked()
 		return false
 	}
+	select {
+	case wc.out <- msg:
+		wc.queued += len(msg)
+		return true
+	default:
+		wc.dropSlowLocked()
+		return false
+	}
+}
+
+func (wc *wsConn) dropSlowLocked() {
+	wc.s.log.Warn("rpc: dropping slow WebSocket client", "queued", len(wc.out), "queuedBytes", wc.queued)
+	wc.closeLocked(websocket.StatusPolicyViolation, "client too slow")
+}
+
+// taken records that the writer took n bytes off the queue.
+func (wc *wsConn) taken(n int) {
+	wc.mu.Lock()
+	defer wc.mu.Unlock()
+	wc.queued -= n
 }
 
 // writeLoop writes queued messages until the connection ends.
@@ -105,6 +124,7 @@ func (wc *wsConn) writeLoop(ctx context.Context) {
 		case <-ctx.Done():
 			return
 		case msg := <-wc.out:
+			wc.taken(len(msg))
 			wctx, cancel := context.WithTimeout(ctx, wc.s.cfg.WSWriteTimeout)
 			err := wc.conn.Write(wctx, websocket.MessageText, msg)
 			cancel()

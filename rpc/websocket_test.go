@@ -3,6 +3,7 @@ package rpc
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -218,5 +219,41 @@ func TestSlowWebSocketClientDropped(t *testing.T) {
 	}
 	if received >= events {
 		t.Fatalf("slow client received all %d notifications; it should have been dropped", received)
+	}
+}
+
+// TestWebSocketQueueBytesBound: a client that asks for big answers and
+// never reads is dropped once the bytes queued for it pass
+// WSSendQueueBytes, long before the message bound (1024) or the write
+// timeout (a minute here) would act; before the bound existed it held 64
+// MiB of answers until the timeout. One answer larger than the bound still
+// reaches a client that reads.
+func TestWebSocketQueueBytesBound(t *testing.T) {
+	t.Parallel()
+	const limit = 1 << 20
+	ts := newTestServer(t, func(c *Config) { c.WSSendQueueBytes = limit; c.WSWriteTimeout = time.Minute })
+	call := func(id, dataBytes int) string {
+		return fmt.Sprintf(`{"jsonrpc":"2.0","id":%d,"method":"eth_call","params":[{"data":"0x%s"},"latest"]}`,
+			id, strings.Repeat("ab", dataBytes))
+	}
+
+	reader := ts.dialWS(t)
+	reader.conn.SetReadLimit(8 << 20)
+	reader.send(call(1, limit)) // its answer, 2 MiB of hex, is twice the bound
+	if m := reader.read(); m.Error != nil || len(m.Result) != 2*limit+4 {
+		t.Fatalf("answer larger than the bound: error %+v, %d bytes", m.Error, len(m.Result))
+	}
+
+	silent := ts.dialWS(t)
+	for i := range 64 { // 64 answers of 1 MiB of hex, never read
+		if err := silent.conn.Write(silent.ctx, websocket.MessageText, []byte(call(i, limit/2))); err != nil {
+			break // dropped already
+		}
+	}
+	waitFor(t, func() bool { return ts.wsConns.Load() == 1 })
+
+	reader.send(`{"jsonrpc":"2.0","id":2,"method":"eth_blockNumber"}`)
+	if m := reader.read(); string(m.ID) != "2" || m.Error != nil {
+		t.Fatalf("the reading client after the drop: %+v", m)
 	}
 }

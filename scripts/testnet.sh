@@ -21,7 +21,8 @@
 # Everything lives under $QUARRY_TESTNET_DIR (default ./testnet): binaries,
 # genesis, each node's data directory, log and pid. Testnets in different
 # directories run side by side: each picks free loopback ports (ports
-# base+2(N-1) for p2p, the next for RPC). Needs only bash and Go: JSON-RPC
+# base+3(N-1) for p2p, the next for RPC, the next for Prometheus metrics and
+# Go's profiler: http://127.0.0.1:PORT/metrics and /debug/pprof/). Needs only bash and Go: JSON-RPC
 # goes through scripts/testnetkit, built with quarryd.
 #
 # Environment:
@@ -68,8 +69,9 @@ load() {
 	set_node_args
 }
 
-p2p_port() { echo $((PORT_BASE + 2 * ($1 - 1))); }
-rpc_port() { echo $((PORT_BASE + 2 * ($1 - 1) + 1)); }
+p2p_port() { echo $((PORT_BASE + 3 * ($1 - 1))); }
+rpc_port() { echo $((PORT_BASE + 3 * ($1 - 1) + 1)); }
+metrics_port() { echo $((PORT_BASE + 3 * ($1 - 1) + 2)); }
 rpc_url() { echo "http://127.0.0.1:$(rpc_port "$1")"; }
 node_dir() { echo "$DIR/node$1"; }
 peer_addr() { echo "/ip4/127.0.0.1/tcp/$(p2p_port "$1")/p2p/$(cat "$(node_dir "$1")/peerid")"; }
@@ -127,6 +129,7 @@ launch() {
 	args=(run --datadir "$dir/data" --genesis "$DIR/genesis.json" --networkid "$CHAIN_ID"
 		--p2p.listen "/ip4/127.0.0.1/tcp/$(p2p_port "$n")"
 		--rpc.addr 127.0.0.1 --rpc.port "$(rpc_port "$n")"
+		--metrics "127.0.0.1:$(metrics_port "$n")" --pprof
 		--log.level info --log.format text --nosync)
 	[[ -z "$boot" ]] || args+=(--bootnodes "$boot")
 	if ((n <= MINERS)); then
@@ -264,10 +267,10 @@ cmd_up() {
 	KIT="$DIR/bin/testnetkit"
 	echo "built in $((SECONDS - t0))s" >&2
 	if [[ -z "$port_base" ]]; then
-		port_base="$("$KIT" ports -count $((2 * nodes)))"
+		port_base="$("$KIT" ports -count $((3 * nodes)))"
 	fi
-	in_range "$port_base" 1024 $((65535 - 2 * nodes)) ||
-		die "up: --port-base $port_base: want 1024 to $((65535 - 2 * nodes))"
+	in_range "$port_base" 1024 $((65535 - 3 * nodes)) ||
+		die "up: --port-base $port_base: want 1024 to $((65535 - 3 * nodes))"
 
 	"$KIT" genesis -chain-id "$chain_id" -block-ms "$block_ms" "$DIR/genesis.json"
 	"$QUARRYD" dumpgenesis --genesis "$DIR/genesis.json" >/dev/null 2>"$DIR/genesis.hash" ||
@@ -313,7 +316,7 @@ summary() {
 	for ((i = 1; i <= NODES; i++)); do
 		role=""
 		((i <= MINERS)) && role=" (miner)"
-		echo "  node $i$role  RPC $(rpc_url "$i")  p2p $(peer_addr "$i")"
+		echo "  node $i$role  RPC $(rpc_url "$i")  metrics http://127.0.0.1:$(metrics_port "$i")/metrics  p2p $(peer_addr "$i")"
 	done
 	echo
 	echo "Funded accounts: the test mnemonic \"test test test test test test test test test test test junk\""

@@ -79,14 +79,24 @@ func bench(ctx context.Context, cfg *config) (*report, error) {
 		return nil, fmt.Errorf("block number: %w", err)
 	}
 
-	// Send and wait, bounded by the timeout from the first send.
+	var record *acceptedLog
+	if cfg.acceptedOut != "" {
+		if record, err = createAcceptedLog(cfg.acceptedOut, accts); err != nil {
+			return nil, err
+		}
+	}
+
+	// Send and wait, bounded by the timeout from the first send. The
+	// chain is followed through whichever node answers.
 	runCtx, cancelRun := context.WithTimeout(ctx, cfg.timeout)
 	defer cancelRun()
-	w := newWatcher(primary, plan, tip+1)
+	nodes := newNodeSet(clients)
+	w := newWatcher(nodes, plan, tip+1)
 	watchCtx, stopWatch := context.WithCancel(runCtx)
 	watchDone := make(chan struct{})
 	go func() { w.run(watchCtx); close(watchDone) }()
-	s := &sender{clients: clients, conc: cfg.clients, maxPending: cfg.maxPending, included: &w.included}
+	s := &sender{clients: clients, conc: cfg.clients, maxPending: cfg.maxPending, included: &w.included,
+		rate: newRateLimit(cfg.rate), record: record}
 	prog := startProgress(cfg.progress, len(plan), &s.sent, &s.accepted, &w.included)
 
 	first := time.Now()
@@ -105,8 +115,14 @@ func bench(ctx context.Context, cfg *config) (*report, error) {
 
 	inc := w.result()
 	rep := buildReport(cfg, plan, results, inc, first, sendEnd)
+	rep.Failovers = int(s.failovers.Load())
+	if record != nil {
+		if err := record.close(); err != nil {
+			return rep, err
+		}
+	}
 	// Ask after the run's deadline too: the receipts are there.
-	failed, err := countFailed(ctx, primary, w.index, rep.heights)
+	failed, err := countFailed(ctx, nodes, w.index, rep.heights)
 	if err != nil {
 		return rep, err
 	}

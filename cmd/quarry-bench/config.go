@@ -40,22 +40,26 @@ const (
 	maxTxs = 10_000_000
 	// maxClients bounds C: each is a goroutine with its own connection.
 	maxClients = 4096
+	// maxRate bounds --rate: a send slot every microsecond.
+	maxRate = 1_000_000
 )
 
 // config is one run's settings, checked.
 type config struct {
-	rpcs       []string
-	key        *btcec.PrivateKey
-	accounts   int
-	txs        int
-	clients    int
-	value      *uint256.Int
-	gasPrice   *uint256.Int // nil: ask the node (eth_gasPrice)
-	timeout    time.Duration
-	mode       string
-	json       bool
-	maxPending int
-	progress   io.Writer // stderr, or io.Discard
+	rpcs        []string
+	key         *btcec.PrivateKey
+	accounts    int
+	txs         int
+	clients     int
+	value       *uint256.Int
+	gasPrice    *uint256.Int // nil: ask the node (eth_gasPrice)
+	timeout     time.Duration
+	mode        string
+	json        bool
+	maxPending  int
+	rate        int       // sends per second, 0 for no limit
+	acceptedOut string    // file recording each accepted transaction, "" for none
+	progress    io.Writer // stderr, or io.Discard
 }
 
 func newApp(stdout, stderr io.Writer) *cli.App {
@@ -82,6 +86,8 @@ func newApp(stdout, stderr io.Writer) *cli.App {
 			&cli.DurationFlag{Name: "timeout", Value: defaultTimeout, Usage: "give up on funding, or on receipts after the first send, after `D`"},
 			&cli.StringFlag{Name: "mode", Value: modeTransfer, Usage: "`MODE`: transfer (ether) or token (the example token contract)"},
 			&cli.IntFlag{Name: "max-pending", Value: defaultMaxPending, Usage: "pause sending while `P` accepted transactions await inclusion (0: no limit)"},
+			&cli.IntFlag{Name: "rate", Usage: "send at most `R` transactions per second in all (0: as fast as the nodes take them)"},
+			&cli.StringFlag{Name: "accepted-out", Usage: "write each accepted transaction to `FILE` as it is accepted: hash, sender, nonce, node URL"},
 			&cli.BoolFlag{Name: "json", Usage: "print the report as JSON"},
 			&cli.BoolFlag{Name: "quiet", Usage: "no progress line on stderr"},
 		},
@@ -110,14 +116,16 @@ func newApp(stdout, stderr io.Writer) *cli.App {
 // parseConfig checks the flags and builds the run's config.
 func parseConfig(c *cli.Context) (*config, error) {
 	cfg := &config{
-		accounts:   c.Int("accounts"),
-		txs:        c.Int("txs"),
-		clients:    c.Int("clients"),
-		timeout:    c.Duration("timeout"),
-		mode:       c.String("mode"),
-		json:       c.Bool("json"),
-		maxPending: c.Int("max-pending"),
-		progress:   c.App.ErrWriter,
+		accounts:    c.Int("accounts"),
+		txs:         c.Int("txs"),
+		clients:     c.Int("clients"),
+		timeout:     c.Duration("timeout"),
+		mode:        c.String("mode"),
+		json:        c.Bool("json"),
+		maxPending:  c.Int("max-pending"),
+		rate:        c.Int("rate"),
+		acceptedOut: c.String("accepted-out"),
+		progress:    c.App.ErrWriter,
 	}
 	for _, r := range c.StringSlice("rpc") {
 		for _, u := range strings.Split(r, ",") {
@@ -139,6 +147,9 @@ func parseConfig(c *cli.Context) (*config, error) {
 		return nil, err
 	}
 	if err := checkRange("max-pending", cfg.maxPending, 0, math.MaxInt32); err != nil {
+		return nil, err
+	}
+	if err := checkRange("rate", cfg.rate, 0, maxRate); err != nil {
 		return nil, err
 	}
 	if cfg.timeout <= 0 {

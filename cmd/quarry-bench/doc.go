@@ -11,10 +11,14 @@
 //	-> pre-sign N transfers spread over the K accounts, nonces 0, 1, ...
 //	   per account, on all cores
 //	-> send them with eth_sendRawTransaction from C concurrent clients,
-//	   round-robin over the --rpc nodes; each account's transactions go
-//	   through one client, in nonce order
-//	-> follow the chain block by block (eth_getBlockByNumber with hashes)
-//	   until every accepted transaction is in a block, or the timeout
+//	   round-robin over the --rpc nodes, at most --rate per second; each
+//	   account's transactions go through one client, in nonce order. A node
+//	   that does not answer (killed, restarting) gets the same signed bytes
+//	   sent to the next node, which may answer "already known" (accepted);
+//	   --accepted-out records each accepted transaction as it is accepted
+//	-> follow the chain block by block (eth_getBlockByNumber with hashes),
+//	   through whichever node answers, until every accepted transaction is
+//	   in a block, or the timeout
 //	-> report: accepted, rejected by the node's message, lost, included
 //	   twice, blocks used, rates and send-to-receipt latency percentiles
 //

@@ -21,7 +21,13 @@ type report struct {
 	Accepted   int            `json:"accepted"`
 	Rejected   int            `json:"rejected"`
 	RejectedBy map[string]int `json:"rejectedBy"`
-	Included   int            `json:"included"`
+	// AlreadyKnown counts the accepted transactions a node answered it
+	// already had: sent again after the first node died.
+	AlreadyKnown int `json:"alreadyKnown"`
+	// Failovers counts sends moved to another node that did answer, or
+	// retried, after one did not.
+	Failovers int `json:"failovers"`
+	Included  int `json:"included"`
 	// Failed counts included transactions whose receipt has status 0.
 	Failed int `json:"failed"`
 	Lost   int `json:"lost"`
@@ -61,6 +67,9 @@ func buildReport(cfg *config, plan []signedTx, res []sendResult, inc inclusion, 
 			continue
 		}
 		r.Accepted++
+		if res[i].known {
+			r.AlreadyKnown++
+		}
 		if inc.at[i] == 0 {
 			r.Lost++
 			if blocked[plan[i].sender] {
@@ -126,6 +135,9 @@ func (r *report) write(w io.Writer, asJSON bool) error {
 	p("mode               %s (%d accounts, %d clients, %d node(s))\n", r.Mode, r.Accounts, r.Clients, r.Nodes)
 	p("transactions       %d\n", r.Txs)
 	p("accepted           %d\n", r.Accepted)
+	if r.Failovers > 0 || r.AlreadyKnown > 0 {
+		p("  resent %d times to another node after no answer; %d already known there\n", r.Failovers, r.AlreadyKnown)
+	}
 	p("rejected           %d\n", r.Rejected)
 	for _, k := range slices.Sorted(maps.Keys(r.RejectedBy)) {
 		p("  %6d  %s\n", r.RejectedBy[k], k)

@@ -21,6 +21,18 @@ type blockHashes struct {
 	Transactions []types.Hash `json:"transactions"`
 }
 
+// chainReader is what the watcher reads the chain through: one node, or
+// a nodeSet that moves on when a node stops answering.
+type chainReader interface {
+	BlockNumber(ctx context.Context) (uint64, error)
+	Call(ctx context.Context, result any, method string, params ...any) error
+}
+
+var (
+	_ chainReader = (*rpcclient.Client)(nil)
+	_ chainReader = (*nodeSet)(nil)
+)
+
 // scanned is a block the watcher read, and which of its transactions are
 // the plan's.
 type scanned struct {
@@ -34,7 +46,7 @@ type scanned struct {
 // by a reorganisation is forgotten with its inclusions; a transaction seen
 // in two blocks of the chain it follows counts as a duplicate.
 type watcher struct {
-	c     *rpcclient.Client
+	c     chainReader
 	index map[types.Hash]int // tx hash -> plan index; read-only once running
 	start uint64             // the first height to scan
 
@@ -48,7 +60,7 @@ type watcher struct {
 	duplicates int
 }
 
-func newWatcher(c *rpcclient.Client, plan []signedTx, start uint64) *watcher {
+func newWatcher(c chainReader, plan []signedTx, start uint64) *watcher {
 	w := &watcher{
 		c: c, index: make(map[types.Hash]int, len(plan)), start: start, next: start,
 		blocks: map[uint64]scanned{}, at: make([]uint64, len(plan)), seen: make([]time.Time, len(plan)),
@@ -178,7 +190,7 @@ type blockReceipt struct {
 
 // countFailed returns how many plan transactions in the given blocks have
 // a failed receipt (status 0), asking once per block.
-func countFailed(ctx context.Context, c *rpcclient.Client, index map[types.Hash]int, heights []uint64) (int, error) {
+func countFailed(ctx context.Context, c chainReader, index map[types.Hash]int, heights []uint64) (int, error) {
 	failed := 0
 	for _, h := range heights {
 		var rs []blockReceipt

@@ -26,7 +26,7 @@ func devCommand() *cli.Command {
 		Usage: "run a one-node development chain with funded test accounts",
 		Description: `Runs a local chain in --datadir (default: ` + defaultDevDataDir() + `), mining with one
 thread at the dev difficulty, JSON-RPC on 127.0.0.1:8545 and no network
-unless --p2p.listen, --bootnodes or --mdns asks for one.
+unless --p2p.listen, --bootnodes, --mdns or --dht asks for one.
 
 Its genesis funds the 10 accounts of the test mnemonic
 "` + node.DevMnemonic + `" (m/44'/60'/0'/0/i, the
@@ -59,7 +59,7 @@ func devAction(c *cli.Context) error {
 		return usagef("--%s %d: too long", flagDevPeriod, period)
 	}
 	// The network is opt-in: a dev chain is private to this machine.
-	if !c.IsSet(flagP2PListen) && !c.IsSet(flagBootnodes) && !c.IsSet(flagMDNS) {
+	if !c.IsSet(flagP2PListen) && !c.IsSet(flagBootnodes) && !c.IsSet(flagMDNS) && !c.IsSet(flagDHT) {
 		cfg.NoP2P = true
 	}
 	cfg.Miner.WaitForTxs = period == 0

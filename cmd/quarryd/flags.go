@@ -20,6 +20,7 @@ const (
 	flagP2PListen       = "p2p.listen"
 	flagBootnodes       = "bootnodes"
 	flagMDNS            = "mdns"
+	flagDHT             = "dht"
 	flagNoP2P           = "nop2p"
 	flagRPCAddr         = "rpc.addr"
 	flagRPCPort         = "rpc.port"
@@ -35,6 +36,7 @@ const (
 	flagTxPoolMaxQueued = "txpool.maxqueued"
 	flagTxPoolPriceBump = "txpool.pricebump"
 	flagMetrics         = "metrics"
+	flagPprof           = "pprof"
 	flagLogLevel        = "log.level"
 	flagLogFormat       = "log.format"
 	flagNoSync          = "nosync"
@@ -137,6 +139,8 @@ func nodeFlags(d nodeFlagDefaults) []cli.Flag {
 			Usage: "comma-separated multiaddrs with /p2p/<peer id> to dial at start and keep connected (`ADDRS`)"},
 		&cli.BoolFlag{Name: flagMDNS, Category: catNetwork, EnvVars: env(flagMDNS),
 			Usage: "discover peers on the local network (mDNS)"},
+		&cli.BoolFlag{Name: flagDHT, Category: catNetwork, EnvVars: env(flagDHT),
+			Usage: "discover peers through the network's Kademlia DHT, joined through --bootnodes (for larger networks)"},
 		&cli.BoolFlag{Name: flagNoP2P, Category: catNetwork, EnvVars: env(flagNoP2P),
 			Usage: "run without a network"},
 		&cli.StringFlag{Name: flagRPCAddr, Category: catRPC, EnvVars: env(flagRPCAddr), Value: defaultRPCAddr,
@@ -146,7 +150,7 @@ func nodeFlags(d nodeFlagDefaults) []cli.Flag {
 		&cli.BoolFlag{Name: flagNoRPC, Category: catRPC, EnvVars: env(flagNoRPC),
 			Usage: "run without JSON-RPC"},
 		&cli.StringSliceFlag{Name: flagRPCCORS, Category: catRPC, EnvVars: env(flagRPCCORS),
-			Usage: "comma-separated browser `ORIGINS` allowed to call (\"*\" for any; default none)"},
+			Usage: "comma-separated web page `ORIGINS` allowed to call (\"*\" for any, but only origins named here get admin_/miner_; browser wallet extensions such as MetaMask are always allowed)"},
 		&cli.StringFlag{Name: flagRPCAuthToken, Category: catRPC, EnvVars: env(flagRPCAuthToken),
 			Usage: "bearer `TOKEN` required for admin_ and miner_ methods (without one they are served on loopback only)"},
 		&cli.BoolFlag{Name: flagMine, Category: catMining, EnvVars: env(flagMine), Value: d.mine,
@@ -167,6 +171,8 @@ func nodeFlags(d nodeFlagDefaults) []cli.Flag {
 			Usage: "`PERCENT` a replacement transaction must raise its price by"},
 		&cli.StringFlag{Name: flagMetrics, Category: catLog, EnvVars: env(flagMetrics),
 			Usage: "serve Prometheus metrics at http://`ADDR`/metrics (host:port; default off)"},
+		&cli.BoolFlag{Name: flagPprof, Category: catLog, EnvVars: env(flagPprof),
+			Usage: "also serve Go's runtime profiles at /debug/pprof/ on the --metrics address"},
 	)
 }
 

@@ -181,6 +181,24 @@ func TestFlagPrecedence(t *testing.T) {
 			},
 		},
 		{
+			name: "dht from the file",
+			file: "dht = true\n",
+			check: func(t *testing.T, cfg node.Config) {
+				if !cfg.P2P.DHT || cfg.P2P.MDNS {
+					t.Errorf("dht %v mdns %v, want the DHT only", cfg.P2P.DHT, cfg.P2P.MDNS)
+				}
+			},
+		},
+		{
+			name: "dht from the environment",
+			env:  map[string]string{"QUARRY_DHT": "true"},
+			check: func(t *testing.T, cfg node.Config) {
+				if !cfg.P2P.DHT {
+					t.Error("QUARRY_DHT=true: DHT off")
+				}
+			},
+		},
+		{
 			name:  "a key of another command is skipped",
 			file:  "dev.period = 0\nreset = true\n",
 			check: func(*testing.T, node.Config) {},
@@ -225,6 +243,7 @@ func TestFlagAndFileErrors(t *testing.T) {
 		{name: "negative pool limit", args: []string{"--txpool.maxtxs", "-1"}, wantUsage: true},
 		{name: "too many threads", args: []string{"--miner.threads", "100000"}, wantUsage: true},
 		{name: "bad metrics address", args: []string{"--metrics", "9090"}, wantUsage: true},
+		{name: "pprof without metrics", args: []string{"--pprof"}, wantUsage: true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -99,6 +99,7 @@ func nodeConfig(c *cli.Context, log *slog.Logger) (node.Config, error) {
 		}
 	}
 	cfg.P2P.MDNS = c.Bool(flagMDNS)
+	cfg.P2P.DHT = c.Bool(flagDHT)
 
 	port := c.Int(flagRPCPort)
 	if port < 0 || port > 65535 {
@@ -145,6 +146,12 @@ func nodeConfig(c *cli.Context, log *slog.Logger) (node.Config, error) {
 			return cfg, usagef("--%s %q: want host:port: %v", flagMetrics, addr, err)
 		}
 		cfg.MetricsAddr = addr
+	}
+	if c.Bool(flagPprof) {
+		if cfg.MetricsAddr == "" {
+			return cfg, usagef("--%s needs --%s: the profiles are served on the metrics address", flagPprof, flagMetrics)
+		}
+		cfg.Pprof = true
 	}
 	return cfg, nil
 }

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -28,6 +29,15 @@ type fakeNode struct {
 	sent     []*types.Transaction
 	nonces   map[types.Address]uint64
 	calls    map[string]int
+
+	// For included and agree -state-root; set, they add their fields to
+	// every block.
+	blockTxs  map[int][]string // height -> transaction hashes
+	stateRoot string
+	failed    map[string]bool   // transactions whose receipt has status 0
+	index     map[string]string // eth_getTransactionByHash's block, instead of the chain's
+	pooled    map[string]string // pool: transaction hash -> sender
+	balances  map[string]string // address -> hex balance
 }
 
 const fakeChainID = 31337
@@ -119,7 +129,56 @@ func (f *fakeNode) answer(method string, params []json.RawMessage) (any, *rpcErr
 		if n >= uint64(len(f.chain)) {
 			return nil, nil
 		}
-		return map[string]any{"number": hexutil.EncodeUint64(n), "hash": f.chain[n]}, nil
+		return f.block(int(n)), nil
+	case "eth_getBlockByHash":
+		for n, h := range f.chain {
+			if strings.EqualFold(h, str(0)) {
+				return f.block(n), nil
+			}
+		}
+		return nil, nil
+	case "eth_getBlockReceipts":
+		n, err := parseQuantity(str(0))
+		if err != nil || n >= uint64(len(f.chain)) {
+			return nil, &rpcError{-32602, "bad block number"}
+		}
+		var out []map[string]any
+		for _, h := range f.blockTxs[int(n)] {
+			status := "0x1"
+			if f.failed[h] {
+				status = "0x0"
+			}
+			out = append(out, map[string]any{"transactionHash": h, "blockHash": f.chain[n], "status": status})
+		}
+		return out, nil
+	case "eth_getTransactionByHash":
+		h := strings.ToLower(str(0))
+		if b, ok := f.index[h]; ok {
+			return map[string]any{"hash": h, "blockHash": b}, nil
+		}
+		for n, txs := range f.blockTxs {
+			if slices.Contains(txs, h) && n < len(f.chain) {
+				return map[string]any{"hash": h, "blockHash": f.chain[n]}, nil
+			}
+		}
+		if _, ok := f.pooled[h]; ok {
+			return map[string]any{"hash": h, "blockHash": nil}, nil
+		}
+		return nil, nil
+	case "txpool_content":
+		pending := map[string]map[string]any{}
+		for h, sender := range f.pooled {
+			if pending[sender] == nil {
+				pending[sender] = map[string]any{}
+			}
+			pending[sender][strconv.Itoa(len(pending[sender]))] = map[string]any{"hash": h}
+		}
+		return map[string]any{"pending": pending, "queued": map[string]any{}}, nil
+	case "eth_getBalance":
+		if b, ok := f.balances[strings.ToLower(str(0))]; ok {
+			return b, nil
+		}
+		return "0x0", nil
 	case "eth_getTransactionCount":
 		addr, err := types.ParseAddress(str(0))
 		if err != nil {
@@ -157,6 +216,24 @@ func (f *fakeNode) answer(method string, params []json.RawMessage) (any, *rpcErr
 		return true, nil
 	}
 	return nil, &rpcError{-32601, "the method " + method + " does not exist/is not available"}
+}
+
+// block is the block at height n as eth_getBlockByNumber gives it.
+func (f *fakeNode) block(n int) map[string]any {
+	b := map[string]any{"number": hexutil.EncodeUint64(uint64(n)), "hash": f.chain[n]}
+	if f.blockTxs == nil && f.stateRoot == "" {
+		return b
+	}
+	parent := types.Hash{}.Hex()
+	if n > 0 {
+		parent = f.chain[n-1]
+	}
+	txs := f.blockTxs[n]
+	if txs == nil {
+		txs = []string{}
+	}
+	b["parentHash"], b["transactions"], b["stateRoot"] = parent, txs, f.stateRoot
+	return b
 }
 
 // mine puts every sent transaction into a receipt at the tip, with the

@@ -49,7 +49,9 @@ func commands() []command {
 		statusCommand(),
 		agreeCommand(),
 		transfersCommand(),
+		sendCommand(),
 		receiptsCommand(),
+		includedCommand(),
 		portsCommand(),
 	}
 }

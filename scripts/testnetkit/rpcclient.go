@@ -128,8 +128,9 @@ func (c *client) blockNumber(ctx context.Context) (uint64, error) {
 
 // blockRef is the part of a block the checks need.
 type blockRef struct {
-	Number quantity `json:"number"`
-	Hash   string   `json:"hash"`
+	Number    quantity `json:"number"`
+	Hash      string   `json:"hash"`
+	StateRoot string   `json:"stateRoot"`
 }
 
 // blockAt returns the active chain's block at height n, or the head for

@@ -15,11 +15,12 @@ type snapshot struct {
 	url  string
 	err  error // the node did not answer; the other fields are zero
 
-	height   uint64
-	head     string
-	peers    int
-	hashrate uint64
-	mining   bool
+	height    uint64
+	head      string
+	stateRoot string
+	peers     int
+	hashrate  uint64
+	mining    bool
 }
 
 // takeSnapshots asks every node at once.
@@ -40,7 +41,7 @@ func takeSnapshot(ctx context.Context, n node) snapshot {
 		s.err = err
 		return s
 	}
-	s.height, s.head = uint64(head.Number), head.Hash
+	s.height, s.head, s.stateRoot = uint64(head.Number), head.Hash, head.StateRoot
 	if s.peers, err = n.peerCount(ctx); err != nil {
 		s.err = err
 		return s

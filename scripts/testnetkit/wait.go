@@ -110,6 +110,7 @@ func agreeCommand() command {
 		setup: func(fs *flag.FlagSet, e *env) func(context.Context, []string) error {
 			lag := fs.Uint64("lag", 2, "tips may differ by this many `blocks`")
 			exact := fs.Bool("exact", false, "wait for every node to have the same head (mining stopped)")
+			stateRoot := fs.Bool("state-root", false, "with -exact: also the same state root at that head, printed")
 			stable := fs.Int("stable", 1, "the condition must hold for this many consecutive polls")
 			timeout := fs.Duration("timeout", 60*time.Second, "give up after this long")
 			return func(ctx context.Context, args []string) error {
@@ -140,6 +141,16 @@ func agreeCommand() command {
 						held = 0
 						return false, strings.Join(problems, "; "), nil
 					}
+					if *exact && *stateRoot {
+						roots := map[string][]string{}
+						for _, s := range snaps {
+							roots[s.stateRoot] = append(roots[s.stateRoot], s.name)
+						}
+						if len(roots) > 1 || snaps[0].stateRoot == "" {
+							held = 0
+							return false, "state roots differ at the same head: " + describeGroups(roots), nil
+						}
+					}
 					held++
 					return held >= *stable, "", nil
 				})
@@ -153,6 +164,9 @@ func agreeCommand() command {
 				what := fmt.Sprintf("tips within %d blocks", *lag)
 				if *exact {
 					what = "the same head " + last[0].head
+				}
+				if *exact && *stateRoot {
+					what += " and state root " + last[0].stateRoot
 				}
 				fmt.Fprintf(e.stderr, "nodes agree: %s (%s)\n", what, strings.Join(heights, " "))
 				return nil

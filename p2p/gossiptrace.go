@@ -1,0 +1,92 @@
+package p2p
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	pubsub "github.com/libp2p/go-libp2p-pubsub"
+	"github.com/libp2p/go-libp2p/core/peer"
+	"github.com/libp2p/go-libp2p/core/protocol"
+)
+
+// Our topics carry unsigned, authorless messages (see startGossip).
+// GossipSub drops a message that breaks that policy before any validator
+// of ours sees it, and only lowers its own score of the sender (two such
+// drops and it ignores the peer). The tracer below counts each drop as
+// OffenseMalformed: no peer of this network sends such a message, so the
+// second bans the sender, as garbage bytes would.
+
+// policyPenalties is how many policy violations may wait for the
+// penalising goroutine; more are dropped (the sender is banned by then).
+const policyPenalties = 256
+
+// policyTracer is GossipSub's RawTracer; only RejectMessage matters.
+type policyTracer struct {
+	penalties chan policyViolation
+}
+
+type policyViolation struct {
+	from   peer.ID
+	reason string
+}
+
+var _ pubsub.RawTracer = (*policyTracer)(nil)
+
+func newPolicyTracer() *policyTracer {
+	return &policyTracer{penalties: make(chan policyViolation, policyPenalties)}
+}
+
+// isPolicyViolation reports whether a GossipSub rejection reason means the
+// sender broke the signing policy.
+func isPolicyViolation(reason string) bool {
+	switch reason {
+	case pubsub.RejectUnexpectedSignature, pubsub.RejectUnexpectedAuthInfo,
+		pubsub.RejectMissingSignature, pubsub.RejectInvalidSignature:
+		return true
+	}
+	return false
+}
+
+// RejectMessage runs on GossipSub's goroutines: it only queues the
+// penalty, since a ban closes connections, which GossipSub must be free
+// to hear about.
+func (t *policyTracer) RejectMessage(msg *pubsub.Message, reason string) {
+	if !isPolicyViolation(reason) {
+		return
+	}
+	select {
+	case t.penalties <- policyViolation{from: msg.ReceivedFrom, reason: reason}:
+	default:
+	}
+}
+
+// run applies queued penalties until ctx ends.
+func (t *policyTracer) run(ctx context.Context, s *Service) {
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case v := <-t.penalties:
+			s.penalise(v.from, OffenseMalformed, fmt.Errorf("gossip message breaks the signing policy: %s", v.reason))
+		}
+	}
+}
+
+func (*policyTracer) AddPeer(peer.ID, protocol.ID)                         {}
+func (*policyTracer) RemovePeer(peer.ID)                                   {}
+func (*policyTracer) OnNewOutboundStream(peer.ID, protocol.ID)             {}
+func (*policyTracer) OnClosedOutboundStream(peer.ID)                       {}
+func (*policyTracer) Join(string)                                          {}
+func (*policyTracer) Leave(string)                                         {}
+func (*policyTracer) Graft(peer.ID, string)                                {}
+func (*policyTracer) Prune(peer.ID, string)                                {}
+func (*policyTracer) ValidateMessage(*pubsub.Message)                      {}
+func (*policyTracer) DeliverMessage(*pubsub.Message)                       {}
+func (*policyTracer) DuplicateMessage(*pubsub.Message)                     {}
+func (*policyTracer) ThrottlePeer(peer.ID)                                 {}
+func (*policyTracer) RecvRPC(*pubsub.RPC)                                  {}
+func (*policyTracer) SendRPC(*pubsub.RPC, peer.ID)                         {}
+func (*policyTracer) SendRPCCompleted(*pubsub.RPC, peer.ID, time.Duration) {}
+func (*policyTracer) DropRPC(*pubsub.RPC, peer.ID)                         {}
+func (*policyTracer) UndeliverableMessage(*pubsub.Message)                 {}
