@@ -9,6 +9,7 @@ import (
 	"errors"
 	"io"
 	"math/big"
+	"slices"
 	"testing"
 	"time"
 
@@ -32,6 +33,7 @@ import (
 type hostilePeer struct {
 	h      host.Host
 	blocks *pubsub.Topic
+	txs    *pubsub.Topic
 	victim peer.ID
 	gen    types.Hash
 }
@@ -88,7 +90,11 @@ func newHostilePeerWith(t *testing.T, g *params.Genesis, victim *Node, opts ...p
 	if err := h.Connect(ctx, peer.AddrInfo{ID: self.ID, Addrs: self.Addrs}); err != nil {
 		t.Fatal(err)
 	}
-	hp := &hostilePeer{h: h, blocks: topic, victim: self.ID, gen: genesis}
+	txs, err := ps.Join(p2p.TxTopic(genesis))
+	if err != nil {
+		t.Fatal(err)
+	}
+	hp := &hostilePeer{h: h, blocks: topic, txs: txs, victim: self.ID, gen: genesis}
 	eventually(t, 10*time.Second, "the victim's handshake with the hostile peer", func() bool {
 		for _, p := range victim.P2P().Peers() {
 			if p.ID == h.ID() {
@@ -114,6 +120,20 @@ func (hp *hostilePeer) publish(t *testing.T, data []byte) {
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
 	if err := hp.blocks.Publish(ctx, data); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// publishTx sends data on the transactions topic, once the victim is in
+// the hostile peer's view of that topic.
+func (hp *hostilePeer) publishTx(t *testing.T, data []byte) {
+	t.Helper()
+	eventually(t, 10*time.Second, "the victim on the hostile peer's transactions topic", func() bool {
+		return slices.Contains(hp.txs.ListPeers(), hp.victim)
+	})
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	if err := hp.txs.Publish(ctx, data); err != nil {
 		t.Fatal(err)
 	}
 }
@@ -313,6 +333,24 @@ func TestMisbehavingPeersBanned(t *testing.T) {
 			eventually(t, 10*time.Second, "the ban", func() bool { return banned(victim, hp.h.ID()) })
 		})
 	}
+
+	// Invalid transactions cost 20 points each (an honest relay can lose a
+	// race); the fifth bans. GossipSub must not graylist the sender first,
+	// which would leave it connected and ignored.
+	t.Run("invalid transactions", func(t *testing.T) {
+		hp := newHostilePeer(t, g, victim)
+		other := *g
+		other.ChainID++
+		for i := range 4 {
+			hp.publishTx(t, transfer(t, &other, accts[0].key, uint64(i), types.Address{0x0f}, 1).Encode())
+		}
+		eventually(t, 10*time.Second, "the penalties", func() bool { return victim.P2P().Score(hp.h.ID()) >= 75 })
+		if _, b := victim.P2P().BannedUntil(hp.h.ID()); b {
+			t.Fatal("banned after four invalid transactions")
+		}
+		hp.publishTx(t, transfer(t, &other, accts[0].key, 4, types.Address{0x0f}, 1).Encode())
+		eventually(t, 10*time.Second, "the ban", func() bool { return banned(victim, hp.h.ID()) })
+	})
 
 	// A peer that signs its messages breaks the network's policy: GossipSub
 	// drops them unseen, and each costs the sender as much as garbage.

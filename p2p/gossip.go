@@ -34,11 +34,18 @@ const (
 	// invalidMsgWeight: P4 is the square of the count of invalid
 	// messages, so two invalid blocks take a peer below the graylist.
 	invalidMsgWeight = -1000
+	// invalidTxWeight is milder: an invalid transaction costs only 20 of
+	// our points (an honest relay can lose a race), so five make our ban,
+	// and GossipSub must not graylist the sender first (at -1000 it did
+	// after two, leaving it connected and ignored instead of banned).
+	// After four: 16 * -100 + 80 * appScorePerPoint = -2000, above the
+	// graylist threshold.
+	invalidTxWeight = -100
 )
 
 func (s *Service) startGossip() error {
 	blockTopic, txTopic := BlockTopic(s.cfg.Genesis), TxTopic(s.cfg.Genesis)
-	topicParams := func() *pubsub.TopicScoreParams {
+	topicParams := func(invalidWeight float64) *pubsub.TopicScoreParams {
 		return &pubsub.TopicScoreParams{
 			SkipAtomicValidation:           true,
 			TopicWeight:                    1,
@@ -48,12 +55,12 @@ func (s *Service) startGossip() error {
 			FirstMessageDeliveriesWeight:   1,
 			FirstMessageDeliveriesDecay:    0.9, // per DecayInterval
 			FirstMessageDeliveriesCap:      100,
-			InvalidMessageDeliveriesWeight: invalidMsgWeight,
+			InvalidMessageDeliveriesWeight: invalidWeight,
 			InvalidMessageDeliveriesDecay:  0.99, // per second: ~70 s half-life
 		}
 	}
 	params := &pubsub.PeerScoreParams{
-		Topics:            map[string]*pubsub.TopicScoreParams{blockTopic: topicParams(), txTopic: topicParams()},
+		Topics:            map[string]*pubsub.TopicScoreParams{blockTopic: topicParams(invalidMsgWeight), txTopic: topicParams(invalidTxWeight)},
 		TopicScoreCap:     100,
 		AppSpecificScore:  s.appScore,
 		AppSpecificWeight: 1,
