@@ -80,6 +80,14 @@ func (m *metrics) start(addr string, n *Node) error {
 			}
 			return float64(n.p2p.DHTPeersFound())
 		}),
+		prometheus.NewCounterFunc(prometheus.CounterOpts{
+			Name: "quarry_p2p_gossip_dropped_total", Help: "Gossip messages dropped because a peer's outbound queue was full.",
+		}, func() float64 {
+			if n.p2p == nil {
+				return 0
+			}
+			return float64(n.p2p.GossipDropped())
+		}),
 	)
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {

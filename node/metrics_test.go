@@ -53,6 +53,7 @@ func TestMetricsEndpoint(t *testing.T) {
 	}
 	value("quarry_miner_hashrate")
 	value("quarry_mempool_pending")
+	value("quarry_p2p_gossip_dropped_total")
 	value("quarry_chain_reorgs_total")
 	value("quarry_p2p_peers")
 	value("quarry_p2p_dht_peers_found_total")

@@ -94,11 +94,18 @@ func (s *Service) startGossip() error {
 		// bursts of transactions that nothing offered again for seconds.
 		// Per-peer gossip rates (Config.GossipRate) bound what fills it.
 		pubsub.WithValidateQueueSize(validateQueueSize),
+		// Each peer's queue of messages to send: the default 32 overflowed
+		// at a thousand transactions a second, and a dropped transaction
+		// left a nonce gap in the peer's pool until the next
+		// re-announcement. Queued messages are shared with the other
+		// peers' queues, not copied.
+		pubsub.WithPeerOutboundQueueSize(outboundQueueSize),
 		pubsub.WithRawTracer(tracer),
 	)
 	if err != nil {
 		return fmt.Errorf("p2p: gossipsub: %w", err)
 	}
+	s.gossipTracer = tracer
 	s.goRun(func(ctx context.Context) { tracer.run(ctx, s) })
 	s.ps = ps
 	if err := ps.RegisterTopicValidator(blockTopic, s.validateBlock); err != nil {
@@ -144,6 +151,18 @@ func (s *Service) join(name string) (*pubsub.Topic, error) {
 // with unsigned messages that is immediate, and the validators drop
 // over-rate or oversized messages first thing.
 const validateQueueSize = 1024
+
+// outboundQueueSize is how many messages may wait to be sent to one peer.
+const outboundQueueSize = 1024
+
+// GossipDropped returns how many gossip messages were dropped because a
+// peer's outbound queue was full.
+func (s *Service) GossipDropped() uint64 {
+	if !s.started.Load() || s.gossipTracer == nil {
+		return 0
+	}
+	return s.gossipTracer.dropped.Load()
+}
 
 // contentID names a message by the SHA-256 of its data, so the same block
 // or transaction from two publishers is one message.

@@ -3,6 +3,7 @@ package p2p
 import (
 	"context"
 	"fmt"
+	"sync/atomic"
 	"time"
 
 	pubsub "github.com/libp2p/go-libp2p-pubsub"
@@ -21,9 +22,15 @@ import (
 // penalising goroutine; more are dropped (the sender is banned by then).
 const policyPenalties = 256
 
-// policyTracer is GossipSub's RawTracer; only RejectMessage matters.
+// The tracer also counts the messages GossipSub drops on their way out
+// because a peer's outbound queue is full (Service.GossipDropped): each
+// is a transaction or block that peer may only get later, by
+// re-announcement or sync.
+
+// policyTracer is GossipSub's RawTracer; RejectMessage and DropRPC matter.
 type policyTracer struct {
 	penalties chan policyViolation
+	dropped   atomic.Uint64 // messages in RPCs dropped for full peer queues
 }
 
 type policyViolation struct {
@@ -88,5 +95,10 @@ func (*policyTracer) ThrottlePeer(peer.ID)                                 {}
 func (*policyTracer) RecvRPC(*pubsub.RPC)                                  {}
 func (*policyTracer) SendRPC(*pubsub.RPC, peer.ID)                         {}
 func (*policyTracer) SendRPCCompleted(*pubsub.RPC, peer.ID, time.Duration) {}
-func (*policyTracer) DropRPC(*pubsub.RPC, peer.ID)                         {}
 func (*policyTracer) UndeliverableMessage(*pubsub.Message)                 {}
+
+// DropRPC counts the messages of an RPC GossipSub could not queue for a
+// peer.
+func (t *policyTracer) DropRPC(rpc *pubsub.RPC, _ peer.ID) {
+	t.dropped.Add(uint64(len(rpc.GetPublish())))
+}
