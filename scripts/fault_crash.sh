@@ -33,15 +33,12 @@
 # QUARRY_BIN as for testnet.sh; GO is the go command.
 set -euo pipefail
 
-ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-readonly ROOT
-readonly TESTNET="$ROOT/scripts/testnet.sh"
-readonly GO="${GO:-go}"
-
-usage() {
-	sed -n '2,/^set -euo/p' "${BASH_SOURCE[0]}" | sed '$d; s/^# \{0,1\}//'
-	exit "${1:-2}"
-}
+NAME=crash
+# shellcheck source=lib/testlib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib/testlib.sh"
+TAIL_LINES=15
+FAIL_PREFIX="FAILED check: "
+KEPT="logs, bench.json, accepted.txt"
 
 SHORT="" SEED="" TXS="" RATE="" ACCOUNTS="" KILLS="" KEEP=""
 while (($#)); do
@@ -54,7 +51,7 @@ while (($#)); do
 	--kills) KILLS="${2:?--kills needs a value}"; shift 2 ;;
 	--keep) KEEP=1; shift ;;
 	-h | --help) usage 0 ;;
-	*) echo "fault_crash: unknown option $1" >&2; usage ;;
+	*) echo "$PROG: unknown option $1" >&2; usage ;;
 	esac
 done
 if [[ -n "$SHORT" ]]; then
@@ -63,67 +60,16 @@ else
 	: "${TXS:=6000}" "${RATE:=60}" "${ACCOUNTS:=200}" "${KILLS:=6}"
 fi
 : "${SEED:=$(((RANDOM << 15) | RANDOM))}"
-for v in SEED TXS RATE ACCOUNTS KILLS; do
-	[[ "${!v}" =~ ^[0-9]+$ ]] || { echo "fault_crash: --${v,,} ${!v}: want a number" >&2; exit 2; }
-done
-((TXS > 0 && RATE > 0 && ACCOUNTS > 0)) || { echo "fault_crash: --txs, --rate and --accounts must be above 0" >&2; exit 2; }
+need_numbers SEED TXS RATE ACCOUNTS KILLS
+((TXS > 0 && RATE > 0 && ACCOUNTS > 0)) || usage_error "--txs, --rate and --accounts must be above 0"
+FAIL_NOTE=", seed $SEED"
 
-WORK="$(mktemp -d "${TMPDIR:-/tmp}/quarry-crash.XXXXXX")"
-readonly WORK
-export QUARRY_TESTNET_DIR="$WORK/testnet"
-readonly KIT="$QUARRY_TESTNET_DIR/bin/testnetkit"
-readonly BENCH="$WORK/quarry-bench"
-readonly ACCEPTED="$WORK/accepted.txt"
-START=$SECONDS
-STEP="setting up"
-BENCH_PID=""
+testlib_start
 
-log() { echo "crash [$((SECONDS - START))s]: $*" >&2; }
-
-step() {
-	STEP="$1"
-	log "$STEP"
+# on_failure: how to replay this run.
+on_failure() {
+	echo "$NAME: replay the kill plan with: $0 ${SHORT:+--short }--seed $SEED" >&2
 }
-
-fail() {
-	echo "crash: FAILED check: $*" >&2
-	exit 1
-}
-
-cleanup() {
-	local status=$? f
-	trap - EXIT INT TERM
-	if [[ -n "$BENCH_PID" ]] && kill -0 "$BENCH_PID" 2>/dev/null; then
-		kill "$BENCH_PID" 2>/dev/null || true
-		wait "$BENCH_PID" 2>/dev/null || true
-	fi
-	if ((status != 0)); then
-		echo "crash: FAILED while $STEP (exit $status, seed $SEED, after $((SECONDS - START))s)" >&2
-		echo "crash: replay the kill plan with: $0 ${SHORT:+--short }--seed $SEED" >&2
-		if [[ -x "$KIT" ]]; then
-			"$TESTNET" status >&2 || true
-			for f in "$QUARRY_TESTNET_DIR"/node*/log; do
-				[[ -f "$f" ]] || continue
-				echo "--- last lines of $f" >&2
-				tail -n 15 "$f" >&2
-			done
-		fi
-		[[ ! -f "$WORK/bench.log" ]] || { echo "--- quarry-bench" >&2; tr '\r' '\n' <"$WORK/bench.log" | tail -n 4 >&2; }
-	fi
-	if [[ -n "$KEEP" ]]; then
-		# Stop the nodes, keep their files: down would remove them.
-		for f in "$QUARRY_TESTNET_DIR"/node*; do
-			[[ -d "$f" ]] && "$TESTNET" stop "${f##*node}" --graceful >/dev/null 2>&1 || true
-		done
-		echo "crash: kept $WORK (logs, bench.json, accepted.txt)" >&2
-	else
-		"$TESTNET" down >/dev/null 2>&1 || echo "crash: warning: testnet down failed" >&2
-		rm -rf -- "$WORK"
-	fi
-	exit "$status"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
 
 # ---- the kill plan -----------------------------------------------------------
 # Drawn from the seed alone, before anything runs: offsets (tenths of a
@@ -131,17 +77,7 @@ trap 'exit 130' INT TERM
 # window, targets and downtimes. The first kill is a validator, the
 # second the miner; each later one a validator, the miner, or both at once.
 
-# A seeded xorshift32 generator: the same choices for a seed on any bash
-# (RANDOM's algorithm differs between bash versions, and its low bit
-# alternates). rand N sets REPLY to a number from 0 to N-1.
-RNG=$((SEED & 0xffffffff))
-((RNG != 0)) || RNG=0x9e3779b9
-rand() {
-	RNG=$(((RNG ^ (RNG << 13)) & 0xffffffff))
-	RNG=$((RNG ^ (RNG >> 17)))
-	RNG=$(((RNG ^ (RNG << 5)) & 0xffffffff))
-	REPLY=$((RNG % $1))
-}
+rng_seed "$SEED"
 WINDOW_DS=$((TXS * 10 / RATE)) # the sending window, in tenths of a second
 PLAN=()
 plan_kills() {
@@ -190,22 +126,12 @@ log "seed $SEED: $TXS transfers from $ACCOUNTS accounts at $RATE/s; kill plan: $
 
 step "building quarry-bench; starting 3 nodes, node 1 mining"
 (cd "$ROOT" && "$GO" build -o "$BENCH" ./cmd/quarry-bench)
-"$TESTNET" up -n 3 --miners 1 >/dev/null
-mapfile -t NODES < <("$TESTNET" urls)
-((${#NODES[@]} == 3)) || fail "testnet.sh urls gave ${#NODES[@]} nodes, want 3"
+testnet_up 3 1
 RPCS="$(printf '%s\n' "${NODES[@]}" | cut -d= -f2- | paste -sd, -)"
 
 step "load: quarry-bench funds $ACCOUNTS accounts, then sends through all 3 nodes"
-"$BENCH" --rpc "$RPCS" --txs "$TXS" --accounts "$ACCOUNTS" --rate "$RATE" \
-	--timeout $((WINDOW_DS / 10 + 120))s --accepted-out "$ACCEPTED" --json \
-	>"$WORK/bench.json" 2>"$WORK/bench.log" &
-BENCH_PID=$!
-deadline=$((SECONDS + 120))
-until [[ -s "$ACCEPTED" ]]; do
-	kill -0 "$BENCH_PID" 2>/dev/null || fail "quarry-bench ended before sending: $(tr '\r' '\n' <"$WORK/bench.log" | tail -n 2)"
-	((SECONDS < deadline)) || fail "quarry-bench accepted nothing within 120s (funding stuck?)"
-	sleep 0.1
-done
+bench_start --rpc "$RPCS" --txs "$TXS" --accounts "$ACCOUNTS" --rate "$RATE" \
+	--timeout $((WINDOW_DS / 10 + 120))s
 T0=$(now_ds)
 
 step "kills under load: $(describe_plan)"
@@ -227,21 +153,16 @@ for p in "${PLAN[@]}"; do
 done
 
 step "waiting for the load to end"
-set +e
-wait "$BENCH_PID"
-BENCH_STATUS=$?
-set -e
-BENCH_PID=""
+bench_wait
 case $BENCH_STATUS in
 0) ;;
 3) fail "quarry-bench saw accepted transactions lost or included twice: $(tr -d ' \n' <"$WORK/bench.json" | grep -o '"lost":[0-9]*,[^}]*"includedTwice":[0-9]*')" ;;
-*) fail "quarry-bench failed (exit $BENCH_STATUS): $(tr '\r' '\n' <"$WORK/bench.log" | tail -n 2)" ;;
+*) fail "quarry-bench failed (exit $BENCH_STATUS): $(bench_tail 2)" ;;
 esac
 accepted=$(wc -l <"$ACCEPTED")
-field() { tr -d ' \n' <"$WORK/bench.json" | grep -o "\"$1\":[^,}]*" | cut -d: -f2; }
-[[ "$(field accepted)" == "$accepted" ]] ||
-	fail "quarry-bench reports $(field accepted) accepted, but recorded $accepted in --accepted-out"
-log "quarry-bench: $accepted of $TXS accepted, $(field rejected) rejected $(tr -d ' \n' <"$WORK/bench.json" | grep -o '"rejectedBy":{[^}]*}'), $(field failovers) resent to another node, $(field alreadyKnown) already known there"
+[[ "$(bench_field accepted)" == "$accepted" ]] ||
+	fail "quarry-bench reports $(bench_field accepted) accepted, but recorded $accepted in --accepted-out"
+log "quarry-bench: $accepted of $TXS accepted, $(bench_field rejected) rejected $(tr -d ' \n' <"$WORK/bench.json" | grep -o '"rejectedBy":{[^}]*}'), $(bench_field failovers) resent to another node, $(bench_field alreadyKnown) already known there"
 ((accepted > 0)) || fail "no transaction was accepted"
 
 step "every node: all $accepted accepted transactions included exactly once, senders' nonces complete"
@@ -258,9 +179,6 @@ step "stop mining; same head and state root on every node, pools empty"
 "$KIT" included -hashes "$ACCEPTED" -nonces -empty-pool -timeout 60s "${NODES[@]}" ||
 	fail "after convergence: transactions missing, duplicated, or left in a pool (above)"
 
-reloaded=0
-for r in $(cat "$QUARRY_TESTNET_DIR"/node*/log | grep -o 'msg="pending transactions reloaded" records=[0-9]*' | grep -o '[0-9]*$'); do
-	reloaded=$((reloaded + r))
-done
+reloaded=$(node_log_sum 'msg="pending transactions reloaded" records=[0-9]*')
 step "tearing down"
 log "crash: PASS in $((SECONDS - START))s (seed $SEED): $accepted accepted transactions each included once on all 3 nodes after $RESTARTS SIGKILLed restarts (${reloaded} journal records reloaded)"

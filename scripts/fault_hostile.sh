@@ -31,10 +31,9 @@
 # one). QUARRY_BIN as for testnet.sh.
 set -euo pipefail
 
-ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-readonly ROOT
-readonly TESTNET="$ROOT/scripts/testnet.sh"
-readonly GO="${GO:-go}"
+NAME=hostile
+# shellcheck source=lib/testlib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib/testlib.sh"
 
 DURATION=60
 RSS_LIMIT_MB=1024
@@ -42,73 +41,32 @@ while (($#)); do
 	case "$1" in
 	--short) DURATION=20; shift ;;
 	--rss-limit-mb) RSS_LIMIT_MB="${2:?$1 needs a value}"; shift 2 ;;
-	-h | --help) sed -n '2,/^set -euo/p' "${BASH_SOURCE[0]}" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
-	*) echo "fault_hostile: unknown option $1 (try --help)" >&2; exit 2 ;;
+	-h | --help) usage 0 ;;
+	*) usage_error "unknown option $1 (try --help)" ;;
 	esac
 done
-[[ "$RSS_LIMIT_MB" =~ ^[1-9][0-9]*$ ]] || { echo "fault_hostile: --rss-limit-mb wants a number of MiB" >&2; exit 2; }
+[[ "$RSS_LIMIT_MB" =~ ^[1-9][0-9]*$ ]] || usage_error "--rss-limit-mb wants a number of MiB"
 readonly DURATION RSS_LIMIT_MB
 # Least blocks each node must gain during the attacks: a third of the
 # expected one a second, so a loaded CI machine does not fail it.
 readonly MIN_BLOCKS=$((DURATION / 3))
 
-WORK="$(mktemp -d "${TMPDIR:-/tmp}/quarry-hostile.XXXXXX")"
-readonly WORK
-export QUARRY_TESTNET_DIR="$WORK/testnet"
-readonly KIT="$QUARRY_TESTNET_DIR/bin/testnetkit"
+testlib_start
 readonly FAULTKIT="$WORK/faultkit"
 
-START=$SECONDS
-STEP="setting up"
-BG_PIDS=()
-
-step() {
-	STEP="$1"
-	echo "hostile [$((SECONDS - START))s]: $STEP" >&2
-}
-
-fail() {
-	echo "hostile: $*" >&2
-	exit 1
-}
-
-cleanup() {
-	local status=$? pid log
-	trap - EXIT INT TERM
-	for pid in "${BG_PIDS[@]}"; do
-		kill "$pid" 2>/dev/null || true
+# on_failure: the attack kits' reports.
+on_failure() {
+	local f
+	for f in "$WORK"/peer.out "$WORK"/rpc.out; do
+		[[ -s "$f" ]] || continue
+		echo "--- $f" >&2
+		cat "$f" >&2
 	done
-	for pid in "${BG_PIDS[@]}"; do
-		wait "$pid" 2>/dev/null || true
-	done
-	if ((status != 0)); then
-		echo "hostile: FAILED while $STEP (exit $status, after $((SECONDS - START))s)" >&2
-		for log in "$WORK"/peer.out "$WORK"/rpc.out; do
-			[[ -s "$log" ]] || continue
-			echo "--- $log" >&2
-			cat "$log" >&2
-		done
-		if [[ -x "$KIT" ]]; then
-			"$TESTNET" status >&2 || true
-			for log in "$QUARRY_TESTNET_DIR"/node*/log; do
-				[[ -f "$log" ]] || continue
-				echo "--- last lines of $log" >&2
-				tail -n 25 "$log" >&2
-			done
-		fi
-	fi
-	"$TESTNET" down >/dev/null 2>&1 || echo "hostile: warning: testnet down failed" >&2
-	rm -rf -- "$WORK"
-	exit "$status"
 }
-trap cleanup EXIT
-trap 'exit 130' INT TERM
 
 step "building faultkit; starting 3 nodes, 2 mining"
 (cd "$ROOT" && "$GO" build -o "$FAULTKIT" ./scripts/faultkit)
-"$TESTNET" up -n 3 --miners 2 >/dev/null
-mapfile -t NODES < <("$TESTNET" urls)
-((${#NODES[@]} == 3)) || fail "testnet.sh urls gave ${#NODES[@]} nodes, want 3"
+testnet_up 3 2
 URL1="${NODES[0]#*=}"
 P2P1="$("$KIT" call -get listenAddrs.0 "$URL1" admin_nodeInfo)"
 PID1="$(cat "$QUARRY_TESTNET_DIR/node1/pid")"

@@ -36,16 +36,13 @@
 # prints where). QUARRY_BIN as for testnet.sh; GO is the go command.
 set -euo pipefail
 
-ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-readonly ROOT
-readonly TESTNET="$ROOT/scripts/testnet.sh"
-readonly GO="${GO:-go}"
+NAME=partition
+# shellcheck source=lib/testlib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib/testlib.sh"
+TAIL_LINES=15
+FAIL_PREFIX="FAILED check: "
+KEPT="logs, spends, bench.json, accepted.txt"
 readonly SPEND=6000ether # each of the two spends: together more than the 10,000 an account has
-
-usage() {
-	sed -n '2,/^set -euo/p' "${BASH_SOURCE[0]}" | sed '$d; s/^# \{0,1\}//'
-	exit "${1:-2}"
-}
 
 SHORT="" SEED="" ROUNDS="" TXS="" RATE="" KEEP=""
 while (($#)); do
@@ -57,7 +54,7 @@ while (($#)); do
 	--rate) RATE="${2:?--rate needs a value}"; shift 2 ;;
 	--keep) KEEP=1; shift ;;
 	-h | --help) usage 0 ;;
-	*) echo "fault_partition: unknown option $1" >&2; usage ;;
+	*) echo "$PROG: unknown option $1" >&2; usage ;;
 	esac
 done
 if [[ -n "$SHORT" ]]; then
@@ -66,66 +63,16 @@ else
 	: "${ROUNDS:=4}" "${TXS:=3000}" "${RATE:=35}"
 fi
 : "${SEED:=$(((RANDOM << 15) | RANDOM))}"
-for v in SEED ROUNDS TXS RATE; do
-	[[ "${!v}" =~ ^[0-9]+$ ]] || { echo "fault_partition: --${v,,} ${!v}: want a number" >&2; exit 2; }
-done
-((ROUNDS >= 1 && ROUNDS <= 9 && RATE > 0)) || { echo "fault_partition: --rounds 1 to 9 (one test account each), --rate above 0" >&2; exit 2; }
+need_numbers SEED ROUNDS TXS RATE
+((ROUNDS >= 1 && ROUNDS <= 9 && RATE > 0)) || usage_error "--rounds 1 to 9 (one test account each), --rate above 0"
+FAIL_NOTE=", seed $SEED"
 
-WORK="$(mktemp -d "${TMPDIR:-/tmp}/quarry-partition.XXXXXX")"
-readonly WORK
-export QUARRY_TESTNET_DIR="$WORK/testnet"
-readonly KIT="$QUARRY_TESTNET_DIR/bin/testnetkit"
-readonly BENCH="$WORK/quarry-bench"
-readonly ACCEPTED="$WORK/accepted.txt"
-START=$SECONDS
-STEP="setting up"
-BENCH_PID=""
+testlib_start
 
-log() { echo "partition [$((SECONDS - START))s]: $*" >&2; }
-
-step() {
-	STEP="$1"
-	log "$STEP"
+# on_failure: how to replay this run.
+on_failure() {
+	echo "$NAME: replay the same choices with: $0 ${SHORT:+--short }--seed $SEED" >&2
 }
-
-fail() {
-	echo "partition: FAILED check: $*" >&2
-	exit 1
-}
-
-cleanup() {
-	local status=$? f
-	trap - EXIT INT TERM
-	if [[ -n "$BENCH_PID" ]] && kill -0 "$BENCH_PID" 2>/dev/null; then
-		kill "$BENCH_PID" 2>/dev/null || true
-		wait "$BENCH_PID" 2>/dev/null || true
-	fi
-	if ((status != 0)); then
-		echo "partition: FAILED while $STEP (exit $status, seed $SEED, after $((SECONDS - START))s)" >&2
-		echo "partition: replay the same choices with: $0 ${SHORT:+--short }--seed $SEED" >&2
-		if [[ -x "$KIT" ]]; then
-			"$TESTNET" status >&2 || true
-			for f in "$QUARRY_TESTNET_DIR"/node*/log; do
-				[[ -f "$f" ]] || continue
-				echo "--- last lines of $f" >&2
-				tail -n 15 "$f" >&2
-			done
-		fi
-		[[ ! -f "$WORK/bench.log" ]] || { echo "--- quarry-bench" >&2; tr '\r' '\n' <"$WORK/bench.log" | tail -n 4 >&2; }
-	fi
-	if [[ -n "$KEEP" ]]; then
-		for f in "$QUARRY_TESTNET_DIR"/node*; do
-			[[ -d "$f" ]] && "$TESTNET" stop "${f##*node}" --graceful >/dev/null 2>&1 || true
-		done
-		echo "partition: kept $WORK (logs, spends, bench.json, accepted.txt)" >&2
-	else
-		"$TESTNET" down >/dev/null 2>&1 || echo "partition: warning: testnet down failed" >&2
-		rm -rf -- "$WORK"
-	fi
-	exit "$status"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
 
 # ---- helpers ------------------------------------------------------------------
 
@@ -169,17 +116,7 @@ recipient() { printf '0x%024x%08x%08x\n' 0 "$((0x9a27 + $1))" "$2"; }
 # ---- run ------------------------------------------------------------------------
 
 # Every choice comes from the seed, drawn up front.
-# A seeded xorshift32 generator: the same choices for a seed on any bash
-# (RANDOM's algorithm differs between bash versions, and its low bit
-# alternates). rand N sets REPLY to a number from 0 to N-1.
-RNG=$((SEED & 0xffffffff))
-((RNG != 0)) || RNG=0x9e3779b9
-rand() {
-	RNG=$(((RNG ^ (RNG << 13)) & 0xffffffff))
-	RNG=$((RNG ^ (RNG >> 17)))
-	RNG=$(((RNG ^ (RNG << 5)) & 0xffffffff))
-	REPLY=$((RNG % $1))
-}
+rng_seed "$SEED"
 declare -a GROUP1 GROUP2 WINNER SENDER HOLD
 for ((r = 1; r <= ROUNDS; r++)); do
 	rand 2
@@ -208,24 +145,14 @@ step "starting 4 nodes, nodes 1 and 2 mining"
 if ((TXS > 0)); then
 	(cd "$ROOT" && "$GO" build -o "$BENCH" ./cmd/quarry-bench)
 fi
-"$TESTNET" up -n 4 --miners 2 >/dev/null
-mapfile -t NODES < <("$TESTNET" urls)
-((${#NODES[@]} == 4)) || fail "testnet.sh urls gave ${#NODES[@]} nodes, want 4"
+testnet_up 4 2
 # shellcheck disable=SC2046
 ALL=($(args_of 1,2,3,4))
 
 if ((TXS > 0)); then
 	step "load: quarry-bench funds 100 accounts, then sends $TXS transfers at $RATE/s through all 4 nodes"
-	"$BENCH" --rpc "$(printf '%s\n' "${NODES[@]}" | cut -d= -f2- | paste -sd, -)" --txs "$TXS" --accounts 100 \
-		--rate "$RATE" --timeout $((TXS / RATE + 240))s --accepted-out "$ACCEPTED" --json \
-		>"$WORK/bench.json" 2>"$WORK/bench.log" &
-	BENCH_PID=$!
-	deadline=$((SECONDS + 120))
-	until [[ -s "$ACCEPTED" ]]; do
-		kill -0 "$BENCH_PID" 2>/dev/null || fail "quarry-bench ended before sending: $(tr '\r' '\n' <"$WORK/bench.log" | tail -n 2)"
-		((SECONDS < deadline)) || fail "quarry-bench accepted nothing within 120s (funding stuck?)"
-		sleep 0.1
-	done
+	bench_start --rpc "$(printf '%s\n' "${NODES[@]}" | cut -d= -f2- | paste -sd, -)" --txs "$TXS" --accounts 100 \
+		--rate "$RATE" --timeout $((TXS / RATE + 240))s
 fi
 
 : >"$WORK/survivors"
@@ -320,16 +247,11 @@ done
 
 if [[ -n "$BENCH_PID" ]]; then
 	step "waiting for the load to end"
-	set +e
-	wait "$BENCH_PID"
-	status=$?
-	set -e
-	BENCH_PID=""
-	((status == 0)) || fail "quarry-bench failed (exit $status: 3 is a lost or twice-included transaction): $(tr '\r' '\n' <"$WORK/bench.log" | tail -n 2)"
-	field() { tr -d ' \n' <"$WORK/bench.json" | grep -o "\"$1\":[^,}]*" | cut -d: -f2; }
+	bench_wait
+	((BENCH_STATUS == 0)) || fail "quarry-bench failed (exit $BENCH_STATUS: 3 is a lost or twice-included transaction): $(bench_tail 2)"
 	accepted=$(wc -l <"$ACCEPTED")
-	[[ "$(field accepted)" == "$accepted" ]] || fail "quarry-bench reports $(field accepted) accepted, but recorded $accepted"
-	log "quarry-bench: $accepted of $TXS accepted, $(field rejected) rejected"
+	[[ "$(bench_field accepted)" == "$accepted" ]] || fail "quarry-bench reports $(bench_field accepted) accepted, but recorded $accepted"
+	log "quarry-bench: $accepted of $TXS accepted, $(bench_field rejected) rejected"
 	step "every node: all $accepted accepted transactions of the load included exactly once"
 	"$KIT" included -hashes "$ACCEPTED" -nonces -timeout 180s "${ALL[@]}" ||
 		fail "load transactions are missing, duplicated or failed on some node (above)"
@@ -343,9 +265,6 @@ step "stop mining; same head and state root on every node, pools empty, the spen
 "$KIT" included -hashes "$WORK/survivors" -absent "$WORK/gone" -empty-pool -timeout 30s "${ALL[@]}" ||
 	fail "after the last round: a spend changed, or a pool is not empty"
 
-returned=0
-for n in $(cat "$QUARRY_TESTNET_DIR"/node*/log | grep -o 'msg="mempool: reorganisation".*transactions_returned=[0-9]*' | grep -o '[0-9]*$'); do
-	returned=$((returned + n))
-done
+returned=$(node_log_sum 'msg="mempool: reorganisation".*transactions_returned=[0-9]*')
 step "tearing down"
 log "partition: PASS in $((SECONDS - START))s (seed $SEED): $ROUNDS double spends, each resolved to the most-work side's, on all 4 nodes$LOAD ($returned transactions of lost branches returned to pools)"

@@ -18,52 +18,14 @@
 # testnet.sh.
 set -euo pipefail
 
-ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-readonly ROOT
-readonly TESTNET="$ROOT/scripts/testnet.sh"
-WORK="$(mktemp -d "${TMPDIR:-/tmp}/quarry-smoke.XXXXXX")"
-readonly WORK
-export QUARRY_TESTNET_DIR="$WORK/testnet"
-readonly KIT="$QUARRY_TESTNET_DIR/bin/testnetkit"
+NAME=smoke
+# shellcheck source=lib/testlib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib/testlib.sh"
+testlib_start
 readonly WAVE=9 # transfers per wave: one from each of test accounts 1 to 9
-START=$SECONDS
-STEP="setting up"
-
-step() {
-	STEP="$1"
-	echo "smoke [$((SECONDS - START))s]: $STEP" >&2
-}
-
-fail() {
-	echo "smoke: $*" >&2
-	exit 1
-}
-
-cleanup() {
-	local status=$? log
-	trap - EXIT INT TERM
-	if ((status != 0)); then
-		echo "smoke: FAILED while $STEP (exit $status, after $((SECONDS - START))s)" >&2
-		if [[ -x "$KIT" ]]; then
-			"$TESTNET" status >&2 || true
-			for log in "$QUARRY_TESTNET_DIR"/node*/log; do
-				[[ -f "$log" ]] || continue
-				echo "--- last lines of $log" >&2
-				tail -n 25 "$log" >&2
-			done
-		fi
-	fi
-	"$TESTNET" down >/dev/null 2>&1 || echo "smoke: warning: testnet down failed" >&2
-	rm -rf -- "$WORK"
-	exit "$status"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
 
 step "starting 3 nodes, 2 mining"
-"$TESTNET" up -n 3 --miners 2 >/dev/null
-mapfile -t NODES < <("$TESTNET" urls)
-((${#NODES[@]} == 3)) || fail "testnet.sh urls gave ${#NODES[@]} nodes, want 3"
+testnet_up 3 2
 
 # send FIRST NODE... : a wave of WAVE transfers numbered from FIRST,
 # appended to $WORK/txs.

@@ -2,28 +2,26 @@ package main
 
 import (
 	"context"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"os"
-	"os/signal"
-	"strings"
-	"syscall"
 	"time"
+
+	"github.com/quarry-chain/quarry/scripts/internal/cli"
 )
 
 // Exit statuses.
 const (
-	exitOK      = 0
-	exitFailed  = 1 // a check failed, timed out, or a node answered an error
-	exitUsage   = 2 // bad arguments
+	exitOK      = cli.ExitOK
+	exitFailed  = cli.ExitFailed // a check failed, timed out, or a node answered an error
+	exitUsage   = cli.ExitUsage  // bad arguments
 	pollEvery   = 250 * time.Millisecond
 	callTimeout = 5 * time.Second
 )
 
 // errUsage marks bad command-line arguments (exit status 2).
-var errUsage = errors.New("usage")
+var errUsage = cli.ErrUsage
 
 // command is one subcommand: its flags are defined on fs by setup, which
 // returns the function that runs it with the remaining arguments.
@@ -57,59 +55,20 @@ func commands() []command {
 }
 
 func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	code := run(ctx, os.Args[1:], &env{stdout: os.Stdout, stderr: os.Stderr, now: time.Now})
-	stop()
-	os.Exit(code)
+	cli.Main(func(ctx context.Context, args []string) int {
+		return run(ctx, args, &env{stdout: os.Stdout, stderr: os.Stderr, now: time.Now})
+	})
 }
 
-// run executes one subcommand and returns the exit status.
+// run executes one subcommand and returns the exit status. The commands
+// go into cli's table with e bound to their setup.
 func run(ctx context.Context, args []string, e *env) int {
-	if len(args) == 0 || args[0] == "help" || args[0] == "-h" || args[0] == "--help" {
-		printUsage(e.stderr)
-		if len(args) == 0 {
-			return exitUsage
-		}
-		return exitOK
-	}
+	p := cli.Program{Name: "testnetkit"}
 	for _, c := range commands() {
-		if c.name != args[0] {
-			continue
-		}
-		fs := flag.NewFlagSet("testnetkit "+c.name, flag.ContinueOnError)
-		fs.SetOutput(e.stderr)
-		fs.Usage = func() {
-			fmt.Fprintf(e.stderr, "usage: testnetkit %s [flags] %s\n%s\n", c.name, c.args, c.usage)
-			fs.PrintDefaults()
-		}
-		runFn := c.setup(fs, e)
-		if err := fs.Parse(args[1:]); err != nil {
-			if errors.Is(err, flag.ErrHelp) {
-				return exitOK
-			}
-			return exitUsage
-		}
-		if err := runFn(ctx, fs.Args()); err != nil {
-			fmt.Fprintf(e.stderr, "testnetkit %s: %v\n", c.name, err)
-			if errors.Is(err, errUsage) {
-				fs.Usage()
-				return exitUsage
-			}
-			return exitFailed
-		}
-		return exitOK
+		p.Commands = append(p.Commands, cli.Command{Name: c.name, Args: c.args, Usage: c.usage,
+			Setup: func(fs *flag.FlagSet) cli.Runner { return c.setup(fs, e) }})
 	}
-	fmt.Fprintf(e.stderr, "testnetkit: unknown command %q\n", args[0])
-	printUsage(e.stderr)
-	return exitUsage
-}
-
-func printUsage(w io.Writer) {
-	fmt.Fprintln(w, "usage: testnetkit <command> [flags] [args]   (testnetkit <command> -h for its flags)")
-	for _, c := range commands() {
-		first, _, _ := strings.Cut(c.usage, "\n")
-		fmt.Fprintf(w, "  %-10s %s\n", c.name, first)
-	}
+	return p.Run(ctx, args, e.stderr)
 }
 
 // needArgs checks the count of positional arguments.
