@@ -48,6 +48,17 @@ type Config struct {
 	// DefaultMaxOrphans and DefaultMaxOrphanBytes).
 	MaxOrphans     int
 	MaxOrphanBytes int
+	// TrieCacheBytes bounds the memory of the state trie's node cache
+	// (0: trie.DefaultCacheBytes, 64 MiB; negative: no cache). With room
+	// for every inner node of the state (about 100 bytes per account or
+	// slot), a block's commit reads no trie node from the store.
+	TrieCacheBytes int64
+	// AccountCacheBytes bounds the memory of the cache of committed
+	// accounts that block execution reads before the store
+	// (0: state.DefaultAccountCacheBytes, 32 MiB; negative: no cache),
+	// about 128 bytes per account. The store's own block cache is
+	// kvdb.Options.CacheMiB.
+	AccountCacheBytes int64
 }
 
 // BestState describes the active chain's tip. A BestState is immutable:
@@ -112,7 +123,11 @@ func New(cfg Config) (*BlockChain, error) {
 		index:   newBlockIndex(),
 		orphans: newOrphanPool(cfg.MaxOrphans, cfg.MaxOrphanBytes),
 	}
-	st, err := state.New(state.Config{DB: cfg.DB})
+	st, err := state.New(state.Config{
+		DB:                cfg.DB,
+		TrieCacheBytes:    cfg.TrieCacheBytes,
+		AccountCacheBytes: cfg.AccountCacheBytes,
+	})
 	if err != nil {
 		return nil, err
 	}

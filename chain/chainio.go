@@ -1,9 +1,11 @@
 package chain
 
 import (
+	"bytes"
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"slices"
 
 	"github.com/quarry-chain/quarry/chain/kvdb"
 	"github.com/quarry-chain/quarry/chain/types"
@@ -78,6 +80,24 @@ func readHeader(db getter, hash types.Hash) (*types.Header, blockStatus, error) 
 		return nil, 0, err
 	}
 	return decodeHeaderRecord(v)
+}
+
+// putTxLookups records in b where block (hash) includes each of txs, in
+// the order of the records' keys: the store inserts a batch into its
+// memtable record by record, and faster in key order.
+func putTxLookups(b *kvdb.Batch, txs []*types.Transaction, block types.Hash) {
+	type lookup struct {
+		tx    types.Hash
+		index int
+	}
+	ls := make([]lookup, len(txs))
+	for i, tx := range txs {
+		ls[i] = lookup{tx.Hash(), i}
+	}
+	slices.SortFunc(ls, func(x, y lookup) int { return bytes.Compare(x.tx[:], y.tx[:]) })
+	for _, l := range ls {
+		putTxLookup(b, l.tx, block, l.index)
+	}
 }
 
 func putTxLookup(b *kvdb.Batch, tx types.Hash, block types.Hash, index int) {

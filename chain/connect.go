@@ -37,7 +37,7 @@ func (bc *BlockChain) connectBlock(n *blockNode) (*types.Block, []*types.Receipt
 	if out.GasUsed != hdr.GasUsed {
 		return nil, nil, ruleError(ErrBadGasUsed, "block %s uses %d gas, header says %d", n.hash, out.GasUsed, hdr.GasUsed)
 	}
-	if root := types.ReceiptsRoot(out.Receipts); root != hdr.ReceiptsRoot {
+	if root := receiptsRoot(out.Receipts); root != hdr.ReceiptsRoot {
 		return nil, nil, ruleError(ErrBadReceiptsRoot, "block %s receipts root %s, header says %s", n.hash, root, hdr.ReceiptsRoot)
 	}
 	var batch kvdb.Batch
@@ -56,9 +56,7 @@ func (bc *BlockChain) connectBlock(n *blockNode) (*types.Block, []*types.Receipt
 	}
 	batch.Put(hashKey(prefixUndo, n.hash), undo)
 	batch.Put(hashKey(prefixReceipts, n.hash), types.EncodeReceipts(out.Receipts))
-	for i, tx := range blk.Txs {
-		putTxLookup(&batch, tx.Hash(), n.hash, i)
-	}
+	putTxLookups(&batch, blk.Txs, n.hash)
 	batch.Put(heightKey(n.height), n.hash[:])
 	batch.Put(keyHead, n.hash[:])
 	putHeader(&batch, hdr, n.hash, bc.index.status(n)|statusValid)

@@ -65,12 +65,54 @@ func Open(dir string, o Options) (*DB, error) {
 		}
 		return nil, fmt.Errorf("kvdb: open %s: %w", dir, err)
 	}
+	if err := discardUnfinishedCreation(dir, stor); err != nil {
+		stor.Close()
+		return nil, fmt.Errorf("kvdb: open %s: %w", dir, err)
+	}
 	db, err := openStorage(stor, o)
 	if err != nil {
 		stor.Close()
 		return nil, fmt.Errorf("kvdb: open %s: %w", dir, err)
 	}
 	return db, nil
+}
+
+// discardUnfinishedCreation removes what goleveldb leaves of a store whose
+// creation was cut short (the process killed during its first Open): a
+// manifest, perhaps a half-written pending CURRENT, but no CURRENT, which
+// goleveldb writes last, by an atomic rename, and without which it refuses
+// to open the directory as corrupt. Such a store never accepted a write:
+// goleveldb creates the first journal only after CURRENT. So when there is
+// no CURRENT and no journal or table file, there is no data to lose, and
+// the store is created afresh. Anything else is left for goleveldb to
+// judge.
+func discardUnfinishedCreation(dir string, stor storage.Storage) error {
+	if _, err := os.Stat(filepath.Join(dir, "CURRENT")); !errors.Is(err, os.ErrNotExist) {
+		return nil // a created store (or an error that Open will report)
+	}
+	data, err := stor.List(storage.TypeJournal | storage.TypeTable)
+	if err != nil || len(data) > 0 {
+		return nil
+	}
+	partial, err := stor.List(storage.TypeManifest | storage.TypeTemp)
+	if err != nil {
+		return nil
+	}
+	for _, fd := range partial {
+		if err := stor.Remove(fd); err != nil {
+			return fmt.Errorf("remove %s of an unfinished creation: %w", fd, err)
+		}
+	}
+	pending, err := filepath.Glob(filepath.Join(dir, "CURRENT.*"))
+	if err != nil {
+		return nil
+	}
+	for _, name := range pending {
+		if err := os.Remove(name); err != nil {
+			return fmt.Errorf("remove %s of an unfinished creation: %w", filepath.Base(name), err)
+		}
+	}
+	return nil
 }
 
 // OpenMemory returns an empty store that lives in memory.

@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"encoding/binary"
 	"errors"
+	"os"
+	"path/filepath"
 	"testing"
 )
 
@@ -138,5 +140,54 @@ func TestLargeBatchAndCompact(t *testing.T) {
 		if err != nil || !bytes.Equal(v, binary.BigEndian.AppendUint32(nil, uint32(i))) {
 			t.Fatalf("record %d: %x, %v", i, v, err)
 		}
+	}
+}
+
+// TestOpenAfterUnfinishedCreation reopens directories as a process killed
+// during the first Open leaves them: only a manifest (and maybe a pending
+// CURRENT) opens as a new, empty store; a directory that also holds a
+// journal but no CURRENT is still reported corrupt, not wiped.
+func TestOpenAfterUnfinishedCreation(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name    string
+		files   []string
+		corrupt bool
+	}{
+		{"manifest only", []string{"MANIFEST-000000"}, false},
+		{"manifest and pending CURRENT", []string{"MANIFEST-000001", "CURRENT.1"}, false},
+		{"manifest and journal", []string{"MANIFEST-000001", "000002.log"}, true},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			dir := t.TempDir()
+			for _, f := range tc.files {
+				if err := os.WriteFile(filepath.Join(dir, f), []byte("partial"), 0o600); err != nil {
+					t.Fatal(err)
+				}
+			}
+			db, err := Open(dir, Options{NoSync: true})
+			if tc.corrupt {
+				if !errors.Is(err, ErrCorrupt) {
+					t.Fatalf("Open: %v, want ErrCorrupt", err)
+				}
+				if _, err := os.Stat(filepath.Join(dir, tc.files[1])); err != nil {
+					t.Fatalf("journal of a corrupt store: %v", err)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatalf("Open: %v", err)
+			}
+			defer db.Close()
+			if _, err := db.Get([]byte("k")); !errors.Is(err, ErrNotFound) {
+				t.Fatalf("Get on the new store: %v", err)
+			}
+			var b Batch
+			b.Put([]byte("k"), []byte("v"))
+			if err := db.Write(&b); err != nil {
+				t.Fatal(err)
+			}
+		})
 	}
 }

@@ -4,10 +4,13 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"runtime"
 	"slices"
+	"sync"
 
 	"github.com/quarry-chain/quarry/chain/kvdb"
 	"github.com/quarry-chain/quarry/chain/trie"
+	"github.com/quarry-chain/quarry/chain/types"
 )
 
 // ErrStale: a StateDB committed after another change was written on top
@@ -44,7 +47,10 @@ func (s *StateDB) commitTo(b batch, nodes trie.Writer) (*Pending, error) {
 	undo := &Undo{PrevRoot: s.root, Slots: slots}
 	changes := make([]trie.Change, 0, len(addrs)+len(slots))
 	undo.Accounts = make([]AccountUndo, len(addrs))
+	writes := make([]accountWrite, len(addrs))
+	keys := accountTrieKeys(addrs)
 	for i, c := range addrs {
+		writes[i] = accountWrite{addr: c.addr, acct: c.a.cur, exists: c.present}
 		u := AccountUndo{Address: c.addr}
 		if c.a.origExists {
 			prev := c.a.orig
@@ -66,7 +72,7 @@ func (s *StateDB) commitTo(b batch, nodes trie.Writer) (*Pending, error) {
 		} else {
 			b.Delete(key)
 		}
-		changes = append(changes, c.trieChange(enc))
+		changes = append(changes, c.trieChangeAt(keys[i], enc))
 	}
 	for _, u := range slots {
 		cur := s.slots[slotID{u.Address, u.Key}].cur
@@ -89,14 +95,14 @@ func (s *StateDB) commitTo(b batch, nodes trie.Writer) (*Pending, error) {
 		return nil, fmt.Errorf("%w: opened on %s, store holds %s", ErrStale, s.root, tr.Root())
 	}
 	if nodes == nil {
-		nodes = trieWriter{b}
+		nodes = newTrieWriter(b)
 	}
 	root, _, err := tr.Update(changes, nodes)
 	if err != nil {
 		return nil, fmt.Errorf("state: update trie: %w", err)
 	}
 	undo.Root = root
-	return &Pending{Root: root, Undo: undo, d: s.db, tr: tr, gen: gen}, nil
+	return &Pending{Root: root, Undo: undo, d: s.db, tr: tr, gen: gen, writes: writes}, nil
 }
 
 // changed returns the accounts whose stored form the view changes, sorted
@@ -147,11 +153,45 @@ func (s *StateDB) trieChanges() []trie.Change {
 // account, with its committed value as the hint that spares the trie the
 // read of the account's leaf.
 func (c *accountChange) trieChange(enc []byte) trie.Change {
-	ch := trie.Change{Key: AccountTrieKey(c.addr), Value: enc}
+	return c.trieChangeAt(AccountTrieKey(c.addr), enc)
+}
+
+// trieChangeAt is trieChange with the account's trie key given.
+func (c *accountChange) trieChangeAt(key types.Hash, enc []byte) trie.Change {
+	ch := trie.Change{Key: key, Value: enc}
 	if c.a.origExists {
 		ch.Prev = c.a.orig.Encode()
 	}
 	return ch
+}
+
+// minParallelKeys is the smallest number of accounts whose trie keys
+// accountTrieKeys hashes on several goroutines.
+const minParallelKeys = 256
+
+// accountTrieKeys returns the trie keys of the changed accounts, hashed on
+// every core for a large block: a Keccak-256 per account is a millisecond
+// or two for a block of a thousand transfers.
+func accountTrieKeys(addrs []accountChange) []types.Hash {
+	keys := make([]types.Hash, len(addrs))
+	workers := min(runtime.GOMAXPROCS(0), len(addrs)/(minParallelKeys/2))
+	if workers < 2 {
+		for i := range addrs {
+			keys[i] = AccountTrieKey(addrs[i].addr)
+		}
+		return keys
+	}
+	var wg sync.WaitGroup
+	for w := range workers {
+		lo, hi := w*len(addrs)/workers, (w+1)*len(addrs)/workers
+		wg.Go(func() {
+			for i := lo; i < hi; i++ {
+				keys[i] = AccountTrieKey(addrs[i].addr)
+			}
+		})
+	}
+	wg.Wait()
+	return keys
 }
 
 // slotTrieChange is trieChange for a slot.
@@ -182,14 +222,17 @@ func (d *Database) ApplyUndo(b *kvdb.Batch, u *Undo) (*Pending, error) {
 		return nil, errors.New("state: ApplyUndo with a nil batch or undo")
 	}
 	changes := make([]trie.Change, 0, len(u.Accounts)+len(u.Slots))
-	for _, a := range u.Accounts {
+	writes := make([]accountWrite, len(u.Accounts))
+	for i, a := range u.Accounts {
 		key := accountFlatKey(a.Address)
 		var enc []byte
 		if a.Prev != nil && !a.Prev.IsEmpty() {
 			enc = a.Prev.Encode()
 			b.Put(key, enc)
+			writes[i] = accountWrite{addr: a.Address, acct: *a.Prev, exists: true}
 		} else {
 			b.Delete(key)
+			writes[i] = accountWrite{addr: a.Address}
 		}
 		changes = append(changes, trie.Change{Key: AccountTrieKey(a.Address), Value: enc})
 	}
@@ -211,12 +254,12 @@ func (d *Database) ApplyUndo(b *kvdb.Batch, u *Undo) (*Pending, error) {
 	if tr.Root() != u.Root {
 		return nil, fmt.Errorf("%w: undo is for state %s, state is %s", ErrUndoMismatch, u.Root, tr.Root())
 	}
-	root, _, err := tr.Update(changes, trieWriter{b})
+	root, _, err := tr.Update(changes, newTrieWriter(b))
 	if err != nil {
 		return nil, fmt.Errorf("state: update trie: %w", err)
 	}
 	if root != u.PrevRoot {
 		return nil, fmt.Errorf("%w: undo yields %s, want %s", ErrUndoMismatch, root, u.PrevRoot)
 	}
-	return &Pending{Root: root, d: d, tr: tr, gen: gen}, nil
+	return &Pending{Root: root, d: d, tr: tr, gen: gen, writes: writes}, nil
 }

@@ -19,6 +19,11 @@ type Config struct {
 	// negative: no cache). A block's commit reads from the store only the
 	// nodes below what the cache holds.
 	TrieCacheBytes int64
+	// AccountCacheBytes bounds the memory of the cache of committed
+	// accounts that block execution reads from before the store
+	// (0: DefaultAccountCacheBytes, 32 MiB; negative: no cache). About
+	// 128 bytes per account.
+	AccountCacheBytes int64
 }
 
 // Database is the committed state: flat records and trie nodes in the
@@ -32,6 +37,7 @@ type Database struct {
 	flat       kvReader
 	nodes      trie.Reader
 	cacheBytes int64
+	accounts   *accountCache // nil: none (the in-memory genesis calculation)
 
 	mu  sync.Mutex
 	tr  *trie.Trie // in sync with the store; nil while a change is pending or after one was dropped
@@ -54,6 +60,7 @@ func New(cfg Config) (*Database, error) {
 		flat:       cfg.DB,
 		nodes:      trieReader{cfg.DB},
 		cacheBytes: cfg.TrieCacheBytes,
+		accounts:   newAccountCache(cfg.AccountCacheBytes),
 	}
 	tr, err := d.openTrie()
 	if err != nil {
@@ -82,7 +89,9 @@ func (d *Database) Root() (types.Hash, error) {
 
 // openTrie opens the stored trie with the Database's cache budget.
 func (d *Database) openTrie() (*trie.Trie, error) {
-	tr, err := trie.New(trie.Config{Reader: d.nodes, CacheBytes: d.cacheBytes})
+	// Commit hints every change with its committed value, so leaves need
+	// no room in the cache.
+	tr, err := trie.New(trie.Config{Reader: d.nodes, CacheBytes: d.cacheBytes, NoLeafCache: true})
 	if err != nil {
 		return nil, fmt.Errorf("state: open trie: %w", err)
 	}
@@ -97,6 +106,10 @@ func (d *Database) takeTrie() (*trie.Trie, uint64, error) {
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	tr := d.tr
+	if d.accounts != nil {
+		// No trie means the last change was never marked written.
+		d.accounts.prepare(tr == nil)
+	}
 	if tr == nil {
 		var err error
 		if tr, err = d.openTrie(); err != nil {
@@ -113,6 +126,17 @@ func (d *Database) takeTrie() (*trie.Trie, uint64, error) {
 
 // StateDB returns an execution view on top of the committed state.
 func (d *Database) StateDB() (*StateDB, error) {
+	d.mu.Lock()
+	if tr := d.tr; tr != nil {
+		s := newStateDB(d, d.flat, tr.Root())
+		s.acache = d.accounts
+		d.mu.Unlock()
+		return s, nil
+	}
+	d.mu.Unlock()
+	// A change holds the trie, or its batch may have been written without
+	// being marked: the account cache may describe another state than the
+	// store's root, so this view reads the store only.
 	root, err := d.Root()
 	if err != nil {
 		return nil, err
@@ -127,9 +151,10 @@ type Pending struct {
 	Root types.Hash
 	Undo *Undo // nil for ApplyUndo
 
-	d   *Database
-	tr  *trie.Trie
-	gen uint64
+	d      *Database
+	tr     *trie.Trie
+	gen    uint64
+	writes []accountWrite // the accounts the change writes, for the account cache
 }
 
 // Written tells the Database that the batch holding this change was
@@ -146,6 +171,9 @@ func (p *Pending) Written() {
 	defer p.d.mu.Unlock()
 	if p.d.gen == p.gen && p.d.tr == nil {
 		p.d.tr = p.tr
+		if p.d.accounts != nil {
+			p.d.accounts.publish(p.writes)
+		}
 	}
 }
 
@@ -160,16 +188,24 @@ func (t trieReader) Get(key []byte) ([]byte, error) {
 	return v, err
 }
 
-// trieWriter adapts a batch to trie.Writer under the trie's prefix.
-type trieWriter struct{ b batch }
+// trieWriter adapts a batch to trie.Writer under the trie's prefix. The
+// batch copies keys, so one buffer serves every key of an update.
+type trieWriter struct {
+	b   batch
+	key []byte
+}
 
-func (t trieWriter) Put(key, value []byte) error {
-	t.b.Put(trieNodeKey(key), value)
+func newTrieWriter(b batch) *trieWriter { return &trieWriter{b: b} }
+
+func (t *trieWriter) Put(key, value []byte) error {
+	t.key = append(append(t.key[:0], prefixTrie), key...)
+	t.b.Put(t.key, value)
 	return nil
 }
 
-func (t trieWriter) Delete(key []byte) error {
-	t.b.Delete(trieNodeKey(key))
+func (t *trieWriter) Delete(key []byte) error {
+	t.key = append(append(t.key[:0], prefixTrie), key...)
+	t.b.Delete(t.key)
 	return nil
 }
 
@@ -193,7 +229,7 @@ func (emptyReader) Get([]byte) ([]byte, error) { return nil, kvdb.ErrNotFound }
 
 var (
 	_ trie.Reader = trieReader{}
-	_ trie.Writer = trieWriter{}
+	_ trie.Writer = (*trieWriter)(nil)
 	_ batch       = (*kvdb.Batch)(nil)
 	_ kvReader    = (*kvdb.DB)(nil)
 	_ kvReader    = (*kvdb.Snapshot)(nil)

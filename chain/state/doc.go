@@ -52,7 +52,16 @@
 // whatever the size of the state. The trie keeps the levels near the root in
 // a node cache of Config.TrieCacheBytes (default 64 MiB), and Commit hands it
 // every changed key's committed value, so that the deepest node of each path
-// (the key's leaf) is checked against its parent's hash, not read.
+// (the key's leaf) is checked against its parent's hash, not read; the cache
+// therefore holds inner nodes only (about 100 bytes per account or slot of
+// the state for all of them).
+//
+// Accounts read by execution views go through a cache of decoded committed
+// accounts, present or absent (Config.AccountCacheBytes, default 32 MiB,
+// about 128 bytes per account), which a change enters only once its batch
+// is written and marked (Pending.Written); a view opened while a change is
+// pending, or after one was dropped, reads the store only (see
+// accountCache for why that keeps every view consistent).
 //
 // # Account encoding
 //

@@ -43,7 +43,8 @@ type slotState struct {
 type StateDB struct {
 	db       *Database
 	flat     kvReader
-	root     types.Hash // committed root this view starts from
+	acache   *accountCache // committed accounts in front of flat; nil: none
+	root     types.Hash    // committed root this view starts from
 	accounts map[types.Address]*accountState
 	slots    map[slotID]*slotState
 	codes    map[types.Hash][]byte // code by hash, loaded or set
@@ -82,9 +83,26 @@ func (s *StateDB) account(addr types.Address) *accountState {
 		return a
 	}
 	a := &accountState{orig: newAccount()}
+	if s.acache != nil {
+		if acct, exists, ok := s.acache.get(addr); ok {
+			if exists {
+				a.orig, a.origExists = acct, true
+			}
+			a.cur, a.exists = a.orig, a.origExists
+			s.accounts[addr] = a
+			return a
+		}
+	}
+	var gen uint64
+	if s.acache != nil {
+		gen = s.acache.begin()
+	}
 	v, err := s.flat.Get(accountFlatKey(addr))
 	switch {
 	case errors.Is(err, kvdb.ErrNotFound):
+		if s.acache != nil {
+			s.acache.add(addr, Account{}, false, gen)
+		}
 	case err != nil:
 		s.setErr(fmt.Errorf("state: read account %s: %w", addr, err))
 	default:
@@ -94,6 +112,9 @@ func (s *StateDB) account(addr types.Address) *accountState {
 			break
 		}
 		a.orig, a.origExists = acct, true
+		if s.acache != nil {
+			s.acache.add(addr, acct, true, gen)
+		}
 	}
 	a.cur, a.exists = a.orig, a.origExists
 	s.accounts[addr] = a

@@ -9,9 +9,10 @@ import (
 )
 
 // DefaultCacheBytes is the node cache budget used when Config.CacheBytes is
-// 0: 64 MiB, which holds about 600,000 inner nodes: every level of a state
-// of some 300,000 keys, and the top ~19 levels (all but the last two or
-// three nodes of each path) of a state of a million.
+// 0: 64 MiB. With leaves left out (Config.NoLeafCache) it holds every
+// inner node of a state of 500,000 keys, and the top 19 levels of a state
+// of a million: two thirds of its inner nodes, all but the last two or
+// three of each path.
 const DefaultCacheBytes = 64 << 20
 
 // maxCacheBits is the deepest position the node cache can hold, in bits:
@@ -40,30 +41,58 @@ const (
 // Almost every node of a trie of hashed keys is a plain inner node: one
 // whose split is the first bit of its position (no path compression), so
 // that its prefix is its position. Such a node is stored compactly, as its
-// two child hashes, its split and a 64-bit tag of its own hash, in a slab
-// without pointers (so the collector never scans it): about 100 bytes where
-// a decoded node costs about 190, which lets the default budget reach two
-// levels deeper. Its full hash is the one its parent commits to, which
-// every lookup supplies and the tag confirms. Leaves and compressed inner
-// nodes are kept decoded.
+// two child hashes, its split and a 64-bit tag of its own hash, in memory
+// without pointers (so the collector never scans it): a slab indexed by a
+// map, or on a level it fills an array indexed by position (see
+// cacheLevel); about 100 bytes or less where a decoded node costs about
+// 190, which lets the default budget reach two levels deeper. Its full
+// hash is the one its parent commits to, which every lookup supplies and
+// the tag confirms. Compressed inner nodes, and leaves unless
+// Config.NoLeafCache leaves them out, are kept decoded.
 //
-// The cache is modified only by Update; lookups only read it, so several
-// readers (Get, Prove, RootAfter, prefetching goroutines) may share it while
-// no Update runs.
+// The cache is modified only by Update, once its walk is done; lookups
+// only read it, so several readers (Get, Prove, RootAfter, the goroutines
+// of one Update's walk) may share it.
 type nodeCache struct {
 	budget int64 // bytes; <= 0: caching disabled
+	leaves bool  // leaves are kept (Config.NoLeafCache unset)
 	used   int64
 	limit  int // deepest level (position bits) admitted; -1 when disabled
 	levels [maxCacheBits + 1]cacheLevel
 }
 
 // cacheLevel holds the cached nodes of one level (position bit count).
+// Its plain inner nodes are kept sparse, in a slab indexed by a map, or,
+// once they fill most of the level's positions, dense: in an array
+// indexed by position, where a lookup costs one memory access instead of
+// a map probe and the next one into the slab, and a node costs no index.
+// On a large state the update of a block looks up some 20,000 nodes,
+// nearly all in levels this full, so these probes, which rarely find the
+// CPU's caches warm, were the largest part of its cost.
 type cacheLevel struct {
-	index map[uint64]int32 // plain inner nodes: position key -> slab slot
+	index map[uint64]int32 // sparse plain inner nodes: position key -> slab slot
 	slab  []innerRec
 	free  []int32          // slab slots to reuse
+	dense []innerRec       // dense plain inner nodes by position key (tag 0: none); nil while sparse
+	count int              // records in dense
 	other map[uint64]*node // leaves and compressed inner nodes
 }
+
+// Dense levels: a level of at least minDenseBits and at most maxDenseBits
+// bits becomes dense once its plain nodes fill denseFillNum/denseFillDen
+// of its positions, if the budget has room. At that fill a dense level
+// costs at most an eighth more memory than a sparse one, and less once
+// fuller; a state of n keys has about log2(n)-2 levels that full. A
+// dense level stays dense until evicted.
+const (
+	minDenseBits = 10
+	maxDenseBits = 24
+	denseFillNum = 2
+	denseFillDen = 3
+)
+
+// denseMem is the memory of a dense level of bits bits.
+func denseMem(bits int) int64 { return int64(unsafe.Sizeof(innerRec{})) << bits }
 
 // innerRec is a plain inner node: its prefix is its position's path and its
 // split that position's bit count.
@@ -75,6 +104,8 @@ type innerRec struct {
 // hashTag is the part of a node hash an innerRec keeps.
 func hashTag(h *types.Hash) uint64 { return binary.BigEndian.Uint64(h[:8]) }
 
+// newNodeCache returns an empty cache of budget bytes (see Config.CacheBytes)
+// that keeps leaves.
 func newNodeCache(budget int64) *nodeCache {
 	switch {
 	case budget == 0:
@@ -82,7 +113,7 @@ func newNodeCache(budget int64) *nodeCache {
 	case budget < 0:
 		budget = 0
 	}
-	c := &nodeCache{budget: budget, limit: maxCacheBits}
+	c := &nodeCache{budget: budget, leaves: true, limit: maxCacheBits}
 	if budget == 0 {
 		c.limit = -1
 	}
@@ -109,8 +140,15 @@ func (c *nodeCache) lookup(pos position) (*innerRec, *node) {
 	}
 	l := &c.levels[pos.bits]
 	k := cacheKey(pos)
-	if i, ok := l.index[k]; ok { // a nil map reads as empty
+	if l.dense != nil {
+		if r := &l.dense[k]; r.tag != 0 {
+			return r, nil
+		}
+	} else if i, ok := l.index[k]; ok { // a nil map reads as empty
 		return &l.slab[i], nil
+	}
+	if len(l.other) == 0 {
+		return nil, nil
 	}
 	return nil, l.other[k]
 }
@@ -146,8 +184,25 @@ func (c *nodeCache) put(pos position, n *node) {
 	if int(pos.bits) > c.limit {
 		return
 	}
+	if n.leaf && !c.leaves {
+		c.drop(pos) // whatever was there is replaced
+		return
+	}
 	l := &c.levels[pos.bits]
 	k := cacheKey(pos)
+	if l.dense != nil && plain(pos, n) && hashTag(&n.hash) != 0 {
+		// Room for every position is paid for: only a node decoded in
+		// other at pos must go.
+		if len(l.other) > 0 {
+			c.drop(pos)
+		}
+		r := &l.dense[k]
+		if r.tag == 0 {
+			l.count++
+		}
+		*r = innerRec{child: n.child, tag: hashTag(&n.hash)}
+		return
+	}
 	if i, ok := l.index[k]; ok && plain(pos, n) {
 		// A plain node replacing a plain node (what an update does to
 		// nearly every node on its paths): same room, so the record is
@@ -157,20 +212,34 @@ func (c *nodeCache) put(pos position, n *node) {
 		l.slab[i] = innerRec{child: n.child, tag: hashTag(&n.hash)}
 		return
 	}
+	if old := l.other[k]; old != nil && (!plain(pos, n) || l.dense != nil) {
+		// A decoded node replacing a decoded node (a changed leaf): the
+		// entry is overwritten, and only the difference accounted.
+		cp := *n
+		l.other[k] = &cp
+		c.used += nodeMem(n) - nodeMem(old)
+		if c.used > c.budget {
+			c.shrink()
+		}
+		return
+	}
 	c.drop(pos)
 	mem := innerMem
-	if !plain(pos, n) {
+	if !plain(pos, n) || l.dense != nil { // a dense level keeps a tag-0 node decoded
 		mem = nodeMem(n)
 	}
 	if c.used+mem > c.budget && int(pos.bits) == c.limit {
 		return
 	}
 	c.used += mem
-	if !plain(pos, n) {
+	if !plain(pos, n) || l.dense != nil {
 		if l.other == nil {
 			l.other = make(map[uint64]*node)
 		}
-		l.other[k] = n
+		// A copy: an update allocates its nodes in slabs (updater.alloc),
+		// which one kept node would otherwise keep alive whole.
+		cp := *n
+		l.other[k] = &cp
 	} else {
 		rec := innerRec{child: n.child, tag: hashTag(&n.hash)}
 		var i int32
@@ -189,10 +258,34 @@ func (c *nodeCache) put(pos position, n *node) {
 			l.index = make(map[uint64]int32)
 		}
 		l.index[k] = i
+		c.densify(int(pos.bits))
 	}
 	if c.used > c.budget {
 		c.shrink()
 	}
+}
+
+// densify makes level bits dense if it qualifies (see cacheLevel).
+func (c *nodeCache) densify(bits int) {
+	l := &c.levels[bits]
+	if bits < minDenseBits || bits > maxDenseBits || len(l.index)*denseFillDen < denseFillNum<<bits {
+		return
+	}
+	mem := denseMem(bits)
+	sparse := int64(len(l.index)) * innerMem
+	if c.used-sparse+mem > c.budget {
+		return
+	}
+	dense := make([]innerRec, 1<<bits)
+	for k, i := range l.index {
+		if l.slab[i].tag == 0 {
+			return // cannot be told from an empty slot: stay sparse
+		}
+		dense[k] = l.slab[i]
+	}
+	l.dense, l.count = dense, len(l.index)
+	l.index, l.slab, l.free = nil, nil, nil
+	c.used += mem - sparse
 }
 
 // drop removes the node cached at pos, if any.
@@ -202,10 +295,18 @@ func (c *nodeCache) drop(pos position) {
 	}
 	l := &c.levels[pos.bits]
 	k := cacheKey(pos)
-	if i, ok := l.index[k]; ok {
+	if l.dense != nil {
+		if r := &l.dense[k]; r.tag != 0 {
+			*r = innerRec{}
+			l.count--
+		}
+	} else if i, ok := l.index[k]; ok {
 		delete(l.index, k)
 		l.free = append(l.free, i)
 		c.used -= innerMem
+	}
+	if len(l.other) == 0 {
+		return
 	}
 	if old := l.other[k]; old != nil {
 		delete(l.other, k)
@@ -222,6 +323,14 @@ func (c *nodeCache) shrink() {
 	target := c.budget - c.budget/shrinkSlack
 	for c.used > target && c.limit >= 0 {
 		l := &c.levels[c.limit]
+		if l.dense != nil {
+			// Freeing a dense level's records one by one frees nothing:
+			// the level goes whole.
+			c.used -= c.levelMem(c.limit)
+			*l = cacheLevel{}
+			c.limit--
+			continue
+		}
 		for k, n := range l.other {
 			delete(l.other, k)
 			c.used -= nodeMem(n)
@@ -246,6 +355,16 @@ func (c *nodeCache) shrink() {
 // frees beyond what the budget requires.
 const shrinkSlack = 64
 
+// reset empties the cache.
+func (c *nodeCache) reset() {
+	c.used = 0
+	c.levels = [maxCacheBits + 1]cacheLevel{}
+	c.limit = maxCacheBits
+	if c.budget <= 0 {
+		c.limit = -1
+	}
+}
+
 // admits reports whether a node at pos would be cached.
 func (c *nodeCache) admits(pos position) bool { return int(pos.bits) <= c.limit }
 
@@ -253,7 +372,7 @@ func (c *nodeCache) admits(pos position) bool { return int(pos.bits) <= c.limit 
 func (c *nodeCache) len() int {
 	n := 0
 	for i := range c.levels {
-		n += len(c.levels[i].index) + len(c.levels[i].other)
+		n += len(c.levels[i].index) + c.levels[i].count + len(c.levels[i].other)
 	}
 	return n
 }
@@ -263,6 +382,9 @@ func (c *nodeCache) len() int {
 func (c *nodeCache) levelMem(level int) int64 {
 	l := &c.levels[level]
 	m := int64(len(l.index)) * innerMem
+	if l.dense != nil {
+		m = denseMem(level)
+	}
 	for _, n := range l.other {
 		m += nodeMem(n)
 	}

@@ -82,22 +82,33 @@
 // would produce and writes, caches and changes nothing.
 //
 // Cost is proportional to the keys changed times the depth, never to the
-// size of the state, and three things keep the depth from showing:
+// size of the state, and four things keep the depth from showing:
 //
 //   - a node cache bounded by a byte budget (Config.CacheBytes, default
 //     DefaultCacheBytes = 64 MiB) keeps the levels nearest the root, which
-//     every update passes through: all of a state of ~300,000 keys, the top
-//     ~19 levels of a larger one. Plain inner nodes (no path compression:
+//     every update passes through. Plain inner nodes (no path compression:
 //     nearly all of them) are held as compact records, child hashes and a
-//     tag of their own hash, in pointer-free slabs, at about half the
-//     memory of a decoded node and invisible to the garbage collector;
+//     tag of their own hash, in pointer-free memory invisible to the
+//     garbage collector: indexed by a map on sparse levels, and in an
+//     array indexed by position on the levels they fill (the top
+//     log2(n)-3 or so of a state of n keys), where a lookup is one memory
+//     access. With Config.NoLeafCache the cache keeps inner nodes only:
+//     64 MiB then holds all of those of a state of 500,000 keys, and the
+//     top 19 levels (two thirds of them) of a state of a million;
 //   - a Change may carry the key's current value (Prev), which a caller with
 //     a flat copy of the values (the state) knows: the key's leaf, the
 //     deepest node on its path, is then rebuilt and checked against its
 //     parent's hash instead of being read;
-//   - a large batch first reads the uncached parts of its paths on several
-//     goroutines (contiguous runs of sorted keys), so the store's reads,
-//     decoding and hash checks overlap; the walk then finds them in memory.
+//   - a large batch is walked on several goroutines: where both sides of
+//     an inner node near the root have many changes, the two subtrees are
+//     updated at once (down to a few levels: some two subtrees per core),
+//     so the reads, hashing and encoding of a block's paths use every core;
+//     what each part writes, retires and caches is taken over in key order,
+//     so the batch, the undo data and the cache come out exactly as from a
+//     walk on one goroutine;
+//   - the writes go to the Writer at the end of the walk, by depth and
+//     left to right within a depth: in the key order of the storage keys,
+//     in which a database batch is inserted into its memtable fastest.
 //
 // # Errors
 //

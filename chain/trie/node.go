@@ -31,18 +31,30 @@ type node struct {
 
 // newLeaf returns the leaf for key and a copy of value (not empty).
 func newLeaf(key *[32]byte, value []byte) *node {
-	n := &node{path: *key, value: bytes.Clone(value), leaf: true}
-	vh := ValueHash(value)
-	n.hash = leafHash(key, &vh)
+	n := new(node)
+	n.setLeaf(key, value)
 	return n
+}
+
+// setLeaf makes n the leaf for key and a copy of value (not empty).
+func (n *node) setLeaf(key *[32]byte, value []byte) {
+	vh := ValueHash(value)
+	*n = node{hash: leafHash(key, &vh), path: *key, value: bytes.Clone(value), leaf: true}
 }
 
 // newInner returns the inner node splitting at split, with the prefix of key
 // and the given children hashes.
 func newInner(split uint8, key *[32]byte, left, right types.Hash) *node {
-	n := &node{path: truncate(key, uint(split)), split: split, child: [2]types.Hash{left, right}}
-	n.hash = innerHash(split, &n.path, &left, &right)
+	n := new(node)
+	n.setInner(split, key, left, right)
 	return n
+}
+
+// setInner makes n the inner node splitting at split, with the prefix of
+// key and the given children hashes.
+func (n *node) setInner(split uint8, key *[32]byte, left, right types.Hash) {
+	*n = node{path: truncate(key, uint(split)), split: split, child: [2]types.Hash{left, right}}
+	n.hash = innerHash(split, &n.path, &left, &right)
 }
 
 // encode returns n's stored form.

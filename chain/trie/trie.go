@@ -16,6 +16,13 @@ type Config struct {
 	// about 100 bytes per plain inner node, 200 plus the value for a leaf).
 	// 0 means DefaultCacheBytes; a negative value disables the cache.
 	CacheBytes int64
+	// NoLeafCache keeps leaves out of the node cache, which then holds
+	// only inner nodes: for a caller that gives every Change its Prev
+	// hint (the state does), an update needs a leaf only where a new key
+	// joins it, so cached leaves would cost more than twice the memory of
+	// the inner nodes, and a put per changed key, for little use. Get and
+	// Prove then read leaves from the store.
+	NoLeafCache bool
 }
 
 // Trie is the current version of a stored trie. Get and Prove may be called
@@ -24,6 +31,7 @@ type Trie struct {
 	r     Reader
 	root  types.Hash
 	cache *nodeCache
+	forks int // levels an update's walk may fork: 0 automatic (forkLevels), < 0 none (tests)
 }
 
 // Key is a 256-bit trie key; the chain derives keys by hashing.
@@ -35,6 +43,7 @@ func New(cfg Config) (*Trie, error) {
 		return nil, errors.New("trie: Config.Reader is nil")
 	}
 	t := &Trie{r: cfg.Reader, cache: newNodeCache(cfg.CacheBytes)}
+	t.cache.leaves = !cfg.NoLeafCache
 	b, err := t.r.Get(position{}.storageKey())
 	switch {
 	case errors.Is(err, ErrNotFound):
@@ -101,6 +110,12 @@ func (t *Trie) read(pos position, want types.Hash) (*node, error) {
 	} else if n != nil {
 		return n, nil
 	}
+	return t.readStored(pos, want)
+}
+
+// readStored reads the node at pos, which its parent says hashes to want,
+// from the store.
+func (t *Trie) readStored(pos position, want types.Hash) (*node, error) {
 	b, err := t.r.Get(pos.storageKey())
 	if errors.Is(err, ErrNotFound) {
 		return nil, fmt.Errorf("%w: node %s at %s is missing", ErrCorrupt, want, pos)

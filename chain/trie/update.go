@@ -3,10 +3,14 @@ package trie
 import (
 	"bytes"
 	"cmp"
+	"encoding/binary"
 	"errors"
 	"fmt"
+	"math/bits"
+	"runtime"
 	"slices"
 	"sort"
+	"sync"
 
 	"github.com/quarry-chain/quarry/chain/types"
 )
@@ -68,8 +72,13 @@ func (t *Trie) update(changes []Change, w Writer) (types.Hash, []Change, error) 
 			return types.Hash{}, nil, fmt.Errorf("%w: key %x", ErrDuplicateKey, c.Key)
 		}
 	}
-	u := &updater{t: t, w: w, vacated: make(map[position]struct{})}
-	u.prefetch(sorted)
+	u := &updater{t: t, dry: w == nil, forks: t.forks}
+	if u.forks == 0 {
+		u.forks = forkLevels(len(sorted))
+	}
+	if !u.dry {
+		u.log = &writeLog{}
+	}
 	var root subtree
 	if t.root != EmptyRoot {
 		n, err := u.load(position{}, t.root)
@@ -83,7 +92,7 @@ func (t *Trie) update(changes []Change, w Writer) (types.Hash, []Change, error) 
 		return types.Hash{}, nil, err
 	}
 	newRoot := EmptyRoot
-	if u.dry() {
+	if u.dry {
 		if !res.empty() {
 			newRoot = res.hash()
 		}
@@ -107,21 +116,56 @@ func (t *Trie) update(changes []Change, w Writer) (types.Hash, []Change, error) 
 	slices.SortFunc(stale, func(a, b position) int {
 		return cmp.Or(cmp.Compare(a.bits, b.bits), bytes.Compare(a.path[:], b.path[:]))
 	})
+	// The cache takes in the walk's result (the committed nodes it read
+	// first, then what the batch removes and writes, in the order the walk
+	// did it) while the batch goes to w, on another goroutine if both are
+	// large. Should w fail, the cache, which may then describe a tree the
+	// store will never hold, starts over empty.
+	toCache := func() {
+		for _, pn := range u.loaded {
+			t.cache.put(pn.pos, pn.n)
+		}
+		for _, p := range stale {
+			t.cache.drop(p)
+		}
+		for _, pn := range u.written {
+			t.cache.put(pn.pos, pn.n)
+		}
+	}
+	var cached sync.WaitGroup
+	if len(u.loaded)+len(u.written) >= minAsyncCachePuts && runtime.GOMAXPROCS(0) > 1 {
+		cached.Go(toCache)
+	} else {
+		toCache()
+	}
+	if err := u.writeBatch(w, stale); err != nil {
+		cached.Wait()
+		t.cache.reset()
+		return types.Hash{}, nil, err
+	}
+	cached.Wait()
+	t.root = newRoot
+	return newRoot, u.undo, nil
+}
+
+// minAsyncCachePuts is the number of nodes from which an update puts them
+// into the cache on another goroutine while it hands its batch to the
+// Writer.
+const minAsyncCachePuts = 512
+
+// writeBatch hands the walk's writes to w, then the deletions of the
+// stale positions.
+func (u *updater) writeBatch(w Writer, stale []position) error {
+	if err := u.log.writeTo(w); err != nil {
+		return err
+	}
 	for _, p := range stale {
 		u.kbuf = p.appendStorageKey(u.kbuf[:0])
 		if err := w.Delete(u.kbuf); err != nil {
-			return types.Hash{}, nil, fmt.Errorf("trie: delete node at %s: %w", p, err)
+			return fmt.Errorf("trie: delete node at %s: %w", p, err)
 		}
 	}
-	// Only now, with the whole batch handed to w, does the Trie move on.
-	for _, p := range stale {
-		t.cache.drop(p)
-	}
-	for _, pn := range u.written {
-		t.cache.put(pn.pos, pn.n)
-	}
-	t.root = newRoot
-	return newRoot, u.undo, nil
+	return nil
 }
 
 // subtree is a subtree during an update: empty; stored, known by its root node
@@ -154,42 +198,109 @@ type entry struct {
 	old   subtree // the stored leaf for key when it is kept as is
 }
 
-// placedNode is a node written at pos, for the cache.
+// placedNode is a node read or written at pos, for the cache.
 type placedNode struct {
 	pos position
 	n   *node
 }
 
-// updater holds one Update's state.
+// updater holds the state of one Update's walk, or of one fork of it: a
+// part of the walk (the subtrees below one inner node) run on another
+// goroutine, whose results the forking updater takes over in key order
+// (see applyForked), so that the batch, the undo data and the cache come
+// out exactly as from a walk on one goroutine.
 type updater struct {
 	t       *Trie
-	w       Writer                // nil in a dry run: nothing is written or cached
-	vacated map[position]struct{} // old positions not (yet) rewritten
+	dry     bool                  // only the root is wanted: nothing is written or cached
+	log     *writeLog             // the walk's writes, handed to the Writer at its end; nil in a dry run
+	vacated map[position]struct{} // old positions not (yet) rewritten; nil while none
 	written []placedNode          // shallow nodes written, for the cache
-	pre     map[position]*node    // nodes read ahead by prefetch
+	loaded  []placedNode          // shallow committed nodes read from the store, for the cache
 	undo    []Change
+	forks   int    // how many more levels of the walk may fork
+	slab    []node // nodes allocated in bulk, see alloc
 	kbuf    []byte // scratch for storage keys: Writers copy what they keep
 	vbuf    []byte // scratch for node encodings
 }
 
-// dry reports whether u only computes the root.
-func (u *updater) dry() bool { return u.w == nil }
+// Forking: an inner node whose two sides both have at least
+// minForkChanges changes may apply them on two goroutines, down to
+// forkLevels levels from the root, so that a large batch hashes, encodes
+// and reads the nodes of its paths on every core.
+const (
+	minForkChanges = 64
+	maxForkLevels  = 5
+)
 
-// load reads the stored node at pos that must hash to want, caching it if
-// shallow: nodes read are part of the committed tree, so caching them is
-// right even if this update fails. A dry run caches nothing.
-func (u *updater) load(pos position, want types.Hash) (*node, error) {
-	n := u.prefetched(pos, want)
-	if n == nil {
-		var err error
-		if n, err = u.t.read(pos, want); err != nil {
-			return nil, err
-		}
+// forkLevels returns how many levels of a walk applying n changes may
+// fork: enough for about two subtrees per core, none on one core.
+func forkLevels(n int) int {
+	procs := runtime.GOMAXPROCS(0)
+	if procs < 2 || n < 2*minForkChanges {
+		return 0
 	}
-	if !u.dry() {
-		u.t.cache.put(pos, n)
+	return min(bits.Len(uint(procs-1))+1, maxForkLevels)
+}
+
+// slabNodes is how many nodes alloc allocates at a time. An update builds
+// a new node for every node on its paths; allocating them one by one is
+// a good part of its cost. The cache copies the few decoded nodes it
+// keeps, so a slab lives only as long as the update. 128 nodes (20 KiB)
+// keep a slab a small object, which the runtime allocates faster than a
+// large one.
+const slabNodes = 128
+
+// alloc returns a zero node from u's slab.
+func (u *updater) alloc() *node {
+	if len(u.slab) == 0 {
+		u.slab = make([]node, slabNodes)
+	}
+	n := &u.slab[0]
+	u.slab = u.slab[1:]
+	return n
+}
+
+// cached returns the committed node at pos, which must hash to want, if
+// the cache holds it (hit reports whether it does).
+func (u *updater) cached(pos position, want types.Hash) (n *node, hit bool, err error) {
+	r, n := u.t.cache.lookup(pos)
+	switch {
+	case n != nil:
+		if n.hash != want {
+			return nil, true, fmt.Errorf("%w: cached node at %s does not hash to %s, which its parent wants", ErrCorrupt, pos, want)
+		}
+		return n, true, nil
+	case r == nil:
+		return nil, false, nil
+	case r.tag != hashTag(&want):
+		return nil, true, fmt.Errorf("%w: cached node at %s does not hash to %s, which its parent wants", ErrCorrupt, pos, want)
+	}
+	n = u.alloc()
+	*n = node{hash: want, path: pos.path, child: r.child, split: uint8(pos.bits)}
+	return n, true, nil
+}
+
+// fetch reads the committed node at pos, which must hash to want, from
+// the store. A shallow one is cached once the update is done: nodes read
+// are part of the committed tree. A dry run caches nothing.
+func (u *updater) fetch(pos position, want types.Hash) (*node, error) {
+	n, err := u.t.readStored(pos, want)
+	if err != nil {
+		return nil, err
+	}
+	if !u.dry && u.t.cache.admits(pos) && (!n.leaf || u.t.cache.leaves) {
+		u.loaded = append(u.loaded, placedNode{pos, n})
 	}
 	return n, nil
+}
+
+// load returns the committed node at pos, which must hash to want, from
+// the cache or the store.
+func (u *updater) load(pos position, want types.Hash) (*node, error) {
+	if n, hit, err := u.cached(pos, want); hit {
+		return n, err
+	}
+	return u.fetch(pos, want)
 }
 
 // child returns the stored node at pos, which must hash to want, for
@@ -197,26 +308,34 @@ func (u *updater) load(pos position, want types.Hash) (*node, error) {
 // Prev hint describes a leaf hashing to want, that leaf is the child (the
 // hash commits to its key and value), and no read is needed.
 func (u *updater) child(pos position, want types.Hash, changes []Change) (*node, error) {
-	if len(changes) == 1 && len(changes[0].Prev) > 0 && !u.t.cache.has(pos) && u.prefetched(pos, want) == nil {
+	if n, hit, err := u.cached(pos, want); hit {
+		return n, err
+	}
+	if len(changes) == 1 && len(changes[0].Prev) > 0 {
 		c := &changes[0]
-		if l := newLeaf(&c.Key, c.Prev); l.hash == want {
-			return l, nil
+		if vh := ValueHash(c.Prev); leafHash(&c.Key, &vh) == want {
+			n := u.alloc()
+			*n = node{hash: want, path: c.Key, value: bytes.Clone(c.Prev), leaf: true}
+			return n, nil
 		}
 	}
-	return u.load(pos, want)
+	return u.fetch(pos, want)
 }
 
 // retire records that the node stored at pos goes away, unless something is
 // written there later in this update. A position is always retired before
 // anything is written there, so place can cancel the retirement.
 func (u *updater) retire(pos position) {
+	if u.vacated == nil {
+		u.vacated = make(map[position]struct{})
+	}
 	u.vacated[pos] = struct{}{}
 }
 
 // place puts the root node of s at pos: nothing to do if it is already
 // there, otherwise a write (a move vacates its old position).
 func (u *updater) place(s subtree, pos position) error {
-	if u.dry() || (s.stored && s.at == pos) {
+	if u.dry || (s.stored && s.at == pos) {
 		return nil // a dry run needs only hashes, which s already has
 	}
 	if s.n == nil { // stored elsewhere and known only by hash: fetch to move
@@ -234,13 +353,87 @@ func (u *updater) place(s subtree, pos position) error {
 	}
 	u.kbuf = pos.appendStorageKey(u.kbuf[:0])
 	u.vbuf = s.n.appendEncoding(u.vbuf[:0])
-	if err := u.w.Put(u.kbuf, u.vbuf); err != nil {
-		return fmt.Errorf("trie: write node at %s: %w", pos, err)
-	}
+	u.log.put(u.kbuf, u.vbuf)
 	if u.t.cache.admits(pos) {
 		u.written = append(u.written, placedNode{pos, s.n})
 	}
 	return nil
+}
+
+// fork returns an updater for a part of u's walk, to run on another
+// goroutine.
+func (u *updater) fork() *updater {
+	f := &updater{t: u.t, dry: u.dry, forks: u.forks - 1}
+	if !u.dry {
+		f.log = &writeLog{}
+	}
+	return f
+}
+
+// takeOver appends what fork f did to what u did, as if u had done it.
+func (u *updater) takeOver(f *updater) {
+	if f.log != nil {
+		u.log.recs = append(u.log.recs, f.log.recs...)
+	}
+	for p := range f.vacated {
+		u.retire(p)
+	}
+	u.written = append(u.written, f.written...)
+	u.loaded = append(u.loaded, f.loaded...)
+	u.undo = append(u.undo, f.undo...)
+}
+
+// writeLog records a walk's node writes, in order, in memory that stays
+// valid until the update is done (chunks are never reallocated).
+type writeLog struct {
+	buf  []byte
+	recs []writeRec
+}
+
+type writeRec struct{ key, value []byte }
+
+// writeLogChunk is the size of a writeLog's memory chunks: the largest
+// small object.
+const writeLogChunk = 32 << 10
+
+// writeTo hands the recorded writes to w in key order: by depth (the
+// storage key starts with the position's bit count), and within a depth
+// in the order recorded, which is key order because the walk places the
+// nodes of one depth left to right. A database batch goes into its
+// memtable much faster in key order (see package kvdb).
+func (l *writeLog) writeTo(w Writer) error {
+	var start [keyBits + 2]int // start[b+1]: records of fewer than b+1 bits
+	for _, r := range l.recs {
+		start[binary.BigEndian.Uint16(r.key)+1]++
+	}
+	for b := 1; b < len(start); b++ {
+		start[b] += start[b-1]
+	}
+	order := make([]int32, len(l.recs))
+	for i, r := range l.recs {
+		b := binary.BigEndian.Uint16(r.key)
+		order[start[b]] = int32(i)
+		start[b]++
+	}
+	for _, i := range order {
+		r := &l.recs[i]
+		if err := w.Put(r.key, r.value); err != nil {
+			return fmt.Errorf("trie: write node: %w", err)
+		}
+	}
+	return nil
+}
+
+func (l *writeLog) put(key, value []byte) {
+	n := len(key) + len(value)
+	if cap(l.buf)-len(l.buf) < n {
+		l.buf = make([]byte, 0, max(n, writeLogChunk))
+	}
+	k := len(l.buf)
+	l.buf = append(l.buf, key...)
+	v := len(l.buf)
+	l.buf = append(l.buf, value...)
+	l.recs = append(l.recs, writeRec{key: l.buf[k:v:v], value: l.buf[v:len(l.buf):len(l.buf)]})
 }
 
 // apply returns the subtree that replaces s once changes are applied. All
@@ -268,26 +461,21 @@ func (u *updater) apply(s subtree, changes []Change) (subtree, error) {
 	k := sort.Search(len(changes), func(i int) bool { return bit(&changes[i].Key, d) == 1 })
 	parts := [2][]Change{changes[:k], changes[k:]}
 	var kids [2]subtree
-	changed := false
-	for b := range uint(2) {
-		pos := childPos(&n.path, n.split, b)
-		kids[b] = subtree{h: n.child[b], at: pos, stored: true}
-		if len(parts[b]) == 0 {
-			continue
-		}
-		c, err := u.child(pos, n.child[b], parts[b])
-		if err != nil {
-			return subtree{}, err
-		}
-		kids[b].n = c
-		if kids[b], err = u.apply(kids[b], parts[b]); err != nil {
-			return subtree{}, err
-		}
-		if !kids[b].unchangedAt(pos, n.child[b]) {
-			changed = true
+	var err error
+	if u.forks > 0 && len(parts[0]) >= minForkChanges && len(parts[1]) >= minForkChanges {
+		kids, err = u.applyForked(n, parts)
+	} else {
+		for b := range uint(2) {
+			if kids[b], err = u.applyChild(n, b, parts[b]); err != nil {
+				break
+			}
 		}
 	}
-	if !changed {
+	if err != nil {
+		return subtree{}, err
+	}
+	if kids[0].unchangedAt(childPos(&n.path, n.split, 0), n.child[0]) &&
+		kids[1].unchangedAt(childPos(&n.path, n.split, 1), n.child[1]) {
 		return s, nil
 	}
 	if !kids[0].empty() && !kids[1].empty() {
@@ -306,6 +494,45 @@ func (u *updater) apply(s subtree, changes []Change) (subtree, error) {
 		return kids[1], nil
 	}
 	return kids[0], nil
+}
+
+// applyChild returns the subtree that replaces inner node n's side-b
+// child once changes (all on that side) are applied.
+func (u *updater) applyChild(n *node, b uint, changes []Change) (subtree, error) {
+	pos := childPos(&n.path, n.split, b)
+	kid := subtree{h: n.child[b], at: pos, stored: true}
+	if len(changes) == 0 {
+		return kid, nil
+	}
+	c, err := u.child(pos, n.child[b], changes)
+	if err != nil {
+		return subtree{}, err
+	}
+	kid.n = c
+	return u.apply(kid, changes)
+}
+
+// applyForked is applyChild for both sides of n at once, each on its own
+// fork, one of them on a new goroutine.
+func (u *updater) applyForked(n *node, parts [2][]Change) ([2]subtree, error) {
+	var (
+		kids [2]subtree
+		errs [2]error
+		fs   = [2]*updater{u.fork(), u.fork()}
+		wg   sync.WaitGroup
+	)
+	wg.Go(func() { kids[0], errs[0] = fs[0].applyChild(n, 0, parts[0]) })
+	kids[1], errs[1] = fs[1].applyChild(n, 1, parts[1])
+	wg.Wait()
+	for b := range 2 {
+		if errs[b] != nil {
+			return kids, errs[b]
+		}
+	}
+	for _, f := range fs {
+		u.takeOver(f)
+	}
+	return kids, nil
 }
 
 // applyAbove handles a batch some of whose keys leave inner node s's prefix
@@ -399,7 +626,9 @@ func (u *updater) build(entries []entry) (subtree, error) {
 		if e := entries[0]; e.old.stored {
 			return e.old, nil
 		}
-		return subtree{n: newLeaf(&entries[0].key, entries[0].value)}, nil
+		n := u.alloc()
+		n.setLeaf(&entries[0].key, entries[0].value)
+		return subtree{n: n}, nil
 	}
 	first, last := &entries[0].key, &entries[len(entries)-1].key
 	d := commonPrefixLen(first, last) // < 256: the keys differ
@@ -418,7 +647,8 @@ func (u *updater) build(entries []entry) (subtree, error) {
 // join returns a new inner node splitting at split over l and r, whose keys
 // share key's first split bits, and places l and r beneath it.
 func (u *updater) join(split uint8, key *Key, l, r subtree) (subtree, error) {
-	n := newInner(split, key, l.hash(), r.hash())
+	n := u.alloc()
+	n.setInner(split, key, l.hash(), r.hash())
 	if err := u.place(l, childPos(&n.path, split, 0)); err != nil {
 		return subtree{}, err
 	}
