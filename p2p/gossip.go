@@ -78,7 +78,7 @@ func (s *Service) startGossip() error {
 		AcceptPXThreshold:           100,
 		OpportunisticGraftThreshold: 5,
 	}
-	tracer := newPolicyTracer()
+	tracer := newGossipTracer()
 	ps, err := pubsub.NewGossipSub(s.ctx, s.host,
 		pubsub.WithMessageIdFn(contentID),
 		pubsub.WithMaxMessageSize(s.cfg.maxGossipBytes()),
@@ -105,7 +105,7 @@ func (s *Service) startGossip() error {
 	if err != nil {
 		return fmt.Errorf("p2p: gossipsub: %w", err)
 	}
-	s.gossipTracer = tracer
+	s.tracer = tracer
 	s.goRun(func(ctx context.Context) { tracer.run(ctx, s) })
 	s.ps = ps
 	if err := ps.RegisterTopicValidator(blockTopic, s.validateBlock); err != nil {
@@ -158,10 +158,10 @@ const outboundQueueSize = 1024
 // GossipDropped returns how many gossip messages were dropped because a
 // peer's outbound queue was full.
 func (s *Service) GossipDropped() uint64 {
-	if !s.started.Load() || s.gossipTracer == nil {
+	if !s.started.Load() || s.tracer == nil {
 		return 0
 	}
-	return s.gossipTracer.dropped.Load()
+	return s.tracer.dropped.Load()
 }
 
 // contentID names a message by the SHA-256 of its data, so the same block

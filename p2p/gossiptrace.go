@@ -22,13 +22,12 @@ import (
 // penalising goroutine; more are dropped (the sender is banned by then).
 const policyPenalties = 256
 
-// The tracer also counts the messages GossipSub drops on their way out
-// because a peer's outbound queue is full (Service.GossipDropped): each
-// is a transaction or block that peer may only get later, by
-// re-announcement or sync.
-
-// policyTracer is GossipSub's RawTracer; RejectMessage and DropRPC matter.
-type policyTracer struct {
+// gossipTracer is GossipSub's RawTracer; RejectMessage and DropRPC
+// matter. Besides the penalties above, it counts the messages GossipSub
+// drops on their way out because a peer's outbound queue is full
+// (Service.GossipDropped): each is a transaction or block that peer gets
+// only later, by re-announcement or sync.
+type gossipTracer struct {
 	penalties chan policyViolation
 	dropped   atomic.Uint64 // messages in RPCs dropped for full peer queues
 }
@@ -38,10 +37,10 @@ type policyViolation struct {
 	reason string
 }
 
-var _ pubsub.RawTracer = (*policyTracer)(nil)
+var _ pubsub.RawTracer = (*gossipTracer)(nil)
 
-func newPolicyTracer() *policyTracer {
-	return &policyTracer{penalties: make(chan policyViolation, policyPenalties)}
+func newGossipTracer() *gossipTracer {
+	return &gossipTracer{penalties: make(chan policyViolation, policyPenalties)}
 }
 
 // isPolicyViolation reports whether a GossipSub rejection reason means the
@@ -58,7 +57,7 @@ func isPolicyViolation(reason string) bool {
 // RejectMessage runs on GossipSub's goroutines: it only queues the
 // penalty, since a ban closes connections, which GossipSub must be free
 // to hear about.
-func (t *policyTracer) RejectMessage(msg *pubsub.Message, reason string) {
+func (t *gossipTracer) RejectMessage(msg *pubsub.Message, reason string) {
 	if !isPolicyViolation(reason) {
 		return
 	}
@@ -69,7 +68,7 @@ func (t *policyTracer) RejectMessage(msg *pubsub.Message, reason string) {
 }
 
 // run applies queued penalties until ctx ends.
-func (t *policyTracer) run(ctx context.Context, s *Service) {
+func (t *gossipTracer) run(ctx context.Context, s *Service) {
 	for {
 		select {
 		case <-ctx.Done():
@@ -80,25 +79,25 @@ func (t *policyTracer) run(ctx context.Context, s *Service) {
 	}
 }
 
-func (*policyTracer) AddPeer(peer.ID, protocol.ID)                         {}
-func (*policyTracer) RemovePeer(peer.ID)                                   {}
-func (*policyTracer) OnNewOutboundStream(peer.ID, protocol.ID)             {}
-func (*policyTracer) OnClosedOutboundStream(peer.ID)                       {}
-func (*policyTracer) Join(string)                                          {}
-func (*policyTracer) Leave(string)                                         {}
-func (*policyTracer) Graft(peer.ID, string)                                {}
-func (*policyTracer) Prune(peer.ID, string)                                {}
-func (*policyTracer) ValidateMessage(*pubsub.Message)                      {}
-func (*policyTracer) DeliverMessage(*pubsub.Message)                       {}
-func (*policyTracer) DuplicateMessage(*pubsub.Message)                     {}
-func (*policyTracer) ThrottlePeer(peer.ID)                                 {}
-func (*policyTracer) RecvRPC(*pubsub.RPC)                                  {}
-func (*policyTracer) SendRPC(*pubsub.RPC, peer.ID)                         {}
-func (*policyTracer) SendRPCCompleted(*pubsub.RPC, peer.ID, time.Duration) {}
-func (*policyTracer) UndeliverableMessage(*pubsub.Message)                 {}
+func (*gossipTracer) AddPeer(peer.ID, protocol.ID)                         {}
+func (*gossipTracer) RemovePeer(peer.ID)                                   {}
+func (*gossipTracer) OnNewOutboundStream(peer.ID, protocol.ID)             {}
+func (*gossipTracer) OnClosedOutboundStream(peer.ID)                       {}
+func (*gossipTracer) Join(string)                                          {}
+func (*gossipTracer) Leave(string)                                         {}
+func (*gossipTracer) Graft(peer.ID, string)                                {}
+func (*gossipTracer) Prune(peer.ID, string)                                {}
+func (*gossipTracer) ValidateMessage(*pubsub.Message)                      {}
+func (*gossipTracer) DeliverMessage(*pubsub.Message)                       {}
+func (*gossipTracer) DuplicateMessage(*pubsub.Message)                     {}
+func (*gossipTracer) ThrottlePeer(peer.ID)                                 {}
+func (*gossipTracer) RecvRPC(*pubsub.RPC)                                  {}
+func (*gossipTracer) SendRPC(*pubsub.RPC, peer.ID)                         {}
+func (*gossipTracer) SendRPCCompleted(*pubsub.RPC, peer.ID, time.Duration) {}
+func (*gossipTracer) UndeliverableMessage(*pubsub.Message)                 {}
 
 // DropRPC counts the messages of an RPC GossipSub could not queue for a
 // peer.
-func (t *policyTracer) DropRPC(rpc *pubsub.RPC, _ peer.ID) {
+func (t *gossipTracer) DropRPC(rpc *pubsub.RPC, _ peer.ID) {
 	t.dropped.Add(uint64(len(rpc.GetPublish())))
 }

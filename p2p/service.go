@@ -47,21 +47,21 @@ type Service struct {
 	txFetch *txFetcher
 
 	// Set by Start, read-only until Stop.
-	host         host.Host
-	ps           *pubsub.PubSub
-	gossipTracer *policyTracer
-	blockTopic   *pubsub.Topic
-	txTopic      *pubsub.Topic
-	mdns         interface{ Close() error }
-	dht          *dhtDiscovery
-	ctx          context.Context
-	cancel       context.CancelFunc
-	wg           sync.WaitGroup
-	started      atomic.Bool
-	stopOnce     sync.Once
-	runMu        sync.Mutex // guards stopping against wg.Add
-	stopping     bool
-	gossipScore  atomic.Pointer[map[peer.ID]float64]
+	host        host.Host
+	ps          *pubsub.PubSub
+	tracer      *gossipTracer
+	blockTopic  *pubsub.Topic
+	txTopic     *pubsub.Topic
+	mdns        interface{ Close() error }
+	dht         *dhtDiscovery
+	ctx         context.Context
+	cancel      context.CancelFunc
+	wg          sync.WaitGroup
+	started     atomic.Bool
+	stopOnce    sync.Once
+	runMu       sync.Mutex // guards stopping against wg.Add
+	stopping    bool
+	gossipScore atomic.Pointer[map[peer.ID]float64]
 }
 
 // New checks cfg, fills its defaults and loads (or creates) the identity
