@@ -205,10 +205,10 @@ func (n *Node) Start(ctx context.Context) error {
 		}
 	}
 	if n.rpc != nil {
+		// The server logs its own address.
 		if err := n.rpc.Start(ctx); err != nil {
 			return err
 		}
-		n.log.Info("JSON-RPC listening", "addr", n.rpc.Addr().String())
 	}
 	if n.cfg.MetricsAddr != "" {
 		if err := n.metrics.start(n.cfg.MetricsAddr, n); err != nil {
