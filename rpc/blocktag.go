@@ -42,8 +42,15 @@ var tagNames = map[string]blockTag{
 	"finalized": tagFinalized,
 }
 
-// parseBlockRef decodes a block parameter: a tag, a quantity, or an EIP-1898
-// object {"blockNumber": q} or {"blockHash": h, "requireCanonical": b}.
+// blockHashLen is the length of a block hash as a hex string: "0x" and 64
+// digits. A block parameter string of that length is a hash, as geth
+// takes it, which no quantity can be (quantities have no leading zeros,
+// and 2^252 blocks are not to be).
+const blockHashLen = 2 + 2*len(types.Hash{})
+
+// parseBlockRef decodes a block parameter: a tag, a quantity, a block hash,
+// or an EIP-1898 object {"blockNumber": q} or {"blockHash": h,
+// "requireCanonical": b}.
 func parseBlockRef(raw json.RawMessage) (blockRef, error) {
 	if len(raw) == 0 {
 		return blockRef{}, errMissing
@@ -53,6 +60,13 @@ func parseBlockRef(raw json.RawMessage) (blockRef, error) {
 		var s string
 		if err := json.Unmarshal(raw, &s); err != nil {
 			return blockRef{}, errors.New(jsonErrorText(err))
+		}
+		if len(s) == blockHashLen {
+			var h types.Hash
+			if err := hexutil.DecodeFixed(s, h[:]); err != nil {
+				return blockRef{}, fmt.Errorf("block hash: %w", err)
+			}
+			return blockRef{tag: tagHash, hash: h}, nil
 		}
 		return parseBlockString(s)
 	case '{':

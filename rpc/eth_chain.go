@@ -44,7 +44,11 @@ func (c *call) blockNumberArg(i int) (blockRef, error) {
 	if raw[0] != '"' {
 		return blockRef{}, &paramError{i, "block", errors.New("want a block number or tag, got " + jsonKind(raw))}
 	}
-	return c.blockRef(i, "block", latest)
+	ref, err := c.blockRef(i, "block", latest)
+	if err == nil && ref.tag == tagHash {
+		return blockRef{}, &paramError{i, "block", errors.New("want a block number or tag, got a block hash")}
+	}
+	return ref, err
 }
 
 func (s *Server) blockHashArg(c *call, i int) (blockRef, error) {

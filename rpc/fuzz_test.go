@@ -83,7 +83,8 @@ func FuzzServeRequest(f *testing.F) {
 // decoded number re-parses from its canonical form to the same value.
 func FuzzParseBlockRef(f *testing.F) {
 	for _, s := range []string{`"latest"`, `"0x0"`, `"0x01"`, `"0x10000000000000000"`, `{"blockHash":"0x00"}`,
-		`{"blockNumber":"0x5"}`, `{"blockHash":"0x0000000000000000000000000000000000000000000000000000000000000000","requireCanonical":true}`, `7`, `null`} {
+		`{"blockNumber":"0x5"}`, `{"blockHash":"0x0000000000000000000000000000000000000000000000000000000000000000","requireCanonical":true}`, `7`, `null`,
+		`"0x00000a0b0c0d0e0f101112131415161718191a1b1c1d1e1f2021222324252627"`} {
 		f.Add([]byte(s))
 	}
 	f.Fuzz(func(t *testing.T, raw []byte) {
