@@ -86,7 +86,5 @@ func (n *Node) onChainEvent(ev chain.Event) {
 		}
 		n.reorgs.add(info)
 		n.metrics.reorg(len(e.Disconnected))
-	case chain.NewHead:
-		n.metrics.newHead(e.Block)
 	}
 }

@@ -24,7 +24,6 @@ type metrics struct {
 	txs          prometheus.Counter
 	reorgs       prometheus.Counter
 	reorgDepth   prometheus.Histogram
-	headTime     prometheus.Gauge
 	server       *http.Server
 	serverClosed chan struct{}
 	addr         net.Addr // where /metrics is served, once started
@@ -46,11 +45,8 @@ func newMetrics() *metrics {
 			Name: "quarry_chain_reorg_depth_blocks", Help: "Blocks disconnected per reorganisation.",
 			Buckets: []float64{1, 2, 3, 5, 10, 20, 50, 100, 200, 500},
 		}),
-		headTime: prometheus.NewGauge(prometheus.GaugeOpts{
-			Name: "quarry_chain_head_timestamp_seconds", Help: "Header time of the active tip.",
-		}),
 	}
-	m.reg.MustRegister(m.blocks, m.txs, m.reorgs, m.reorgDepth, m.headTime,
+	m.reg.MustRegister(m.blocks, m.txs, m.reorgs, m.reorgDepth,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	return m
 }
@@ -62,6 +58,11 @@ func (m *metrics) start(addr string, n *Node) error {
 	}
 	m.reg.MustRegister(
 		gauge("quarry_chain_head_height", "Height of the active tip.", func() float64 { return float64(n.chain.Best().Height) }),
+		// Read live, like the height: fed by new-head events it read 0
+		// after a start until the next block.
+		gauge("quarry_chain_head_timestamp_seconds", "Header time of the active tip.", func() float64 {
+			return float64(n.chain.Best().Header.Time) / 1000
+		}),
 		gauge("quarry_mempool_pending", "Executable transactions in the pool.", func() float64 { p, _ := n.pool.Status(); return float64(p) }),
 		gauge("quarry_mempool_queued", "Transactions waiting for a nonce gap.", func() float64 { _, q := n.pool.Status(); return float64(q) }),
 		gauge("quarry_mempool_bytes", "Encoded size of the pool.", func() float64 { return float64(n.pool.Bytes()) }),
@@ -132,8 +133,6 @@ func (m *metrics) blockConnected(b *types.Block) {
 	m.blocks.Inc()
 	m.txs.Add(float64(len(b.Txs)))
 }
-
-func (m *metrics) newHead(b *types.Block) { m.headTime.Set(float64(b.Header.Time) / 1000) }
 
 func (m *metrics) reorg(depth int) {
 	m.reorgs.Inc()

@@ -88,3 +88,33 @@ func TestPprofEndpoint(t *testing.T) {
 		})
 	}
 }
+
+// The head's timestamp is served from the start, before any new block.
+func TestHeadTimestampAtStart(t *testing.T) {
+	g := params.DevGenesis(uint64(time.Now().UnixMilli()))
+	n, err := New(Config{DataDir: t.TempDir(), Genesis: g, NoSync: true, NoP2P: true, NoRPC: true, MetricsAddr: "127.0.0.1:0"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := n.Start(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	defer n.Stop()
+	resp, err := http.Get("http://" + n.MetricsAddr() + "/metrics")
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	m := regexp.MustCompile(`(?m)^quarry_chain_head_timestamp_seconds (\S+)$`).FindSubmatch(body)
+	if m == nil {
+		t.Fatalf("no head timestamp in:\n%s", body)
+	}
+	got, err := strconv.ParseFloat(string(m[1]), 64)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := float64(n.Chain().Best().Header.Time) / 1000; got != want || got == 0 {
+		t.Fatalf("head timestamp %v, want %v", got, want)
+	}
+}
