@@ -63,6 +63,9 @@ func New(cfg Config) (*Node, error) {
 	if err := cfg.Genesis.Validate(); err != nil {
 		return nil, fmt.Errorf("%w: genesis: %w", ErrConfig, err)
 	}
+	if cfg.CacheMiB != 0 && cfg.CacheMiB < MinCacheMiB {
+		return nil, fmt.Errorf("%w: cache of %d MiB, want at least %d", ErrConfig, cfg.CacheMiB, MinCacheMiB)
+	}
 	if cfg.Logger == nil {
 		cfg.Logger = slog.New(slog.DiscardHandler)
 	}
@@ -86,7 +89,8 @@ func New(cfg Config) (*Node, error) {
 // managed if it fails.
 func (n *Node) open() error {
 	cfg := n.cfg
-	db, err := kvdb.Open(filepath.Join(cfg.DataDir, chainDir), kvdb.Options{NoSync: cfg.NoSync})
+	trieBytes, accountBytes, dbMiB := cacheSplit(cfg.CacheMiB)
+	db, err := kvdb.Open(filepath.Join(cfg.DataDir, chainDir), kvdb.Options{NoSync: cfg.NoSync, CacheMiB: dbMiB})
 	if errors.Is(err, kvdb.ErrInUse) {
 		return fmt.Errorf("%w: %s", ErrDataDirInUse, cfg.DataDir)
 	}
@@ -94,7 +98,8 @@ func (n *Node) open() error {
 		return fmt.Errorf("node: open database: %w", err)
 	}
 	n.db = db
-	n.chain, err = chain.New(chain.Config{DB: n.db, Genesis: cfg.Genesis, Logger: n.log.With("part", "chain")})
+	n.chain, err = chain.New(chain.Config{DB: n.db, Genesis: cfg.Genesis, Logger: n.log.With("part", "chain"),
+		TrieCacheBytes: trieBytes, AccountCacheBytes: accountBytes})
 	if err != nil {
 		return err
 	}

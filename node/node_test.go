@@ -251,3 +251,24 @@ func TestRecommitInterval(t *testing.T) {
 		}
 	}
 }
+
+func TestCacheSplit(t *testing.T) {
+	tests := []struct {
+		mib                   int
+		trie, accounts, dbMiB int64
+	}{
+		{mib: 0, trie: 64 << 20, accounts: 32 << 20, dbMiB: 32}, // the defaults of each part
+		{mib: 128, trie: 64 << 20, accounts: 32 << 20, dbMiB: 32},
+		{mib: 1024, trie: 512 << 20, accounts: 256 << 20, dbMiB: 256},
+		{mib: 16, trie: 8 << 20, accounts: 4 << 20, dbMiB: 4},
+	}
+	for _, tt := range tests {
+		trie, accounts, db := cacheSplit(tt.mib)
+		if trie != tt.trie || accounts != tt.accounts || int64(db) != tt.dbMiB {
+			t.Errorf("cacheSplit(%d) = %d, %d, %d MiB; want %d, %d, %d MiB", tt.mib, trie, accounts, db, tt.trie, tt.accounts, tt.dbMiB)
+		}
+	}
+	if _, err := New(Config{DataDir: t.TempDir(), Genesis: params.DevGenesis(0), CacheMiB: MinCacheMiB - 1}); !errors.Is(err, ErrConfig) {
+		t.Errorf("a %d MiB cache: %v, want ErrConfig", MinCacheMiB-1, err)
+	}
+}

@@ -8,6 +8,7 @@ import (
 	"github.com/urfave/cli/v2"
 
 	"github.com/quarry-chain/quarry/mempool"
+	"github.com/quarry-chain/quarry/node"
 )
 
 // Flag names. Each flag is also read from the environment variable envName
@@ -40,6 +41,7 @@ const (
 	flagLogLevel        = "log.level"
 	flagLogFormat       = "log.format"
 	flagNoSync          = "nosync"
+	flagCache           = "cache"
 	flagDevPeriod       = "dev.period"
 	flagReset           = "reset"
 )
@@ -133,6 +135,8 @@ func nodeFlags(d nodeFlagDefaults) []cli.Flag {
 	}
 	flags := storeFlags(d.dataDir)
 	return append(flags,
+		&cli.IntFlag{Name: flagCache, Category: catNode, EnvVars: env(flagCache), Value: node.DefaultCacheMiB,
+			Usage: "`MiB` of memory for the chain's caches: half trie nodes, a quarter accounts, a quarter database blocks (a state fits in about 100 bytes per account)"},
 		&cli.StringSliceFlag{Name: flagP2PListen, Category: catNetwork, EnvVars: env(flagP2PListen), Value: listen,
 			Usage: listenUsage},
 		&cli.StringSliceFlag{Name: flagBootnodes, Category: catNetwork, EnvVars: env(flagBootnodes),

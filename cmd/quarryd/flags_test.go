@@ -166,7 +166,7 @@ func TestFlagPrecedence(t *testing.T) {
 			name: "switches and numbers from env and file",
 			env: map[string]string{"QUARRY_NOP2P": "true", "QUARRY_MINER_GASPRICE": "1000000000",
 				"QUARRY_MINER_COINBASE": "0x70997970C51812dc3A010C7d01b50e0d17dc79C8"},
-			file: "mine = true\nnorpc = true\nmetrics = \"127.0.0.1:9090\"\ntxpool.maxbytes = 1048576\ntxpool.maxqueued = 10\ntxpool.pricebump = 25\n",
+			file: "mine = true\nnorpc = true\nmetrics = \"127.0.0.1:9090\"\ntxpool.maxbytes = 1048576\ntxpool.maxqueued = 10\ntxpool.pricebump = 25\ncache = 1024\n",
 			check: func(t *testing.T, cfg node.Config) {
 				if !cfg.NoP2P || !cfg.Mine || !cfg.NoRPC || cfg.MetricsAddr != "127.0.0.1:9090" {
 					t.Errorf("nop2p %v mine %v norpc %v metrics %q", cfg.NoP2P, cfg.Mine, cfg.NoRPC, cfg.MetricsAddr)
@@ -174,6 +174,9 @@ func TestFlagPrecedence(t *testing.T) {
 				if cfg.Pool.MinGasPrice.Uint64() != 1_000_000_000 || cfg.Pool.MaxBytes != 1<<20 ||
 					cfg.Pool.MaxQueued != 10 || cfg.Pool.PriceBump != 25 {
 					t.Errorf("pool %+v", cfg.Pool)
+				}
+				if cfg.CacheMiB != 1024 {
+					t.Errorf("cache %d MiB, want 1024", cfg.CacheMiB)
 				}
 				if cfg.Miner.Coinbase.Hex() != "0x70997970C51812dc3A010C7d01b50e0d17dc79C8" {
 					t.Errorf("coinbase %s", cfg.Miner.Coinbase)
@@ -244,6 +247,7 @@ func TestFlagAndFileErrors(t *testing.T) {
 		{name: "too many threads", args: []string{"--miner.threads", "100000"}, wantUsage: true},
 		{name: "bad metrics address", args: []string{"--metrics", "9090"}, wantUsage: true},
 		{name: "pprof without metrics", args: []string{"--pprof"}, wantUsage: true},
+		{name: "cache too small", args: []string{"--cache", "8"}, wantUsage: true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

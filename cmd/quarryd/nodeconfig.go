@@ -130,6 +130,10 @@ func nodeConfig(c *cli.Context, log *slog.Logger) (node.Config, error) {
 		*lim.dst = v
 	}
 
+	if cfg.CacheMiB = c.Int(flagCache); cfg.CacheMiB < node.MinCacheMiB {
+		return cfg, usagef("--%s %d: want at least %d", flagCache, cfg.CacheMiB, node.MinCacheMiB)
+	}
+
 	threads := c.Int(flagMinerThreads)
 	if threads < 0 || threads > miner.MaxThreads {
 		return cfg, usagef("--%s %d: want 0 (one per CPU) to %d", flagMinerThreads, threads, miner.MaxThreads)
