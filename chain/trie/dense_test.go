@@ -15,10 +15,7 @@ import (
 func TestCacheDenseLevels(t *testing.T) {
 	t.Parallel()
 	rng := rand.New(rand.NewPCG(41, 42))
-	set := make(map[Key][]byte)
-	for len(set) < 9000 {
-		set[randKey(rng)] = randValue(rng)
-	}
+	set := randPairs(rng, 9000)
 	tr, s := newTrie(t, 1<<40)
 	update(t, tr, s, setChanges(set))
 	check := func(when string) {
@@ -154,10 +151,7 @@ func TestCacheDenseRecords(t *testing.T) {
 func TestNoLeafCache(t *testing.T) {
 	t.Parallel()
 	rng := rand.New(rand.NewPCG(43, 44))
-	set := make(map[Key][]byte)
-	for len(set) < 2000 {
-		set[randKey(rng)] = randValue(rng)
-	}
+	set := randPairs(rng, 2000)
 	s := NewMemoryStore()
 	cr := &countingReader{r: s}
 	tr, err := New(Config{Reader: cr, CacheBytes: 1 << 40, NoLeafCache: true})

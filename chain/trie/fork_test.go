@@ -51,10 +51,7 @@ func TestForkedUpdateMatchesSequential(t *testing.T) {
 	t.Parallel()
 	for _, budget := range []int64{-1, 40_000, 1 << 40} {
 		rng := rand.New(rand.NewPCG(31, uint64(budget)))
-		set := make(map[Key][]byte)
-		for len(set) < 6000 {
-			set[randKey(rng)] = randValue(rng)
-		}
+		set := randPairs(rng, 6000)
 		seq, ss := newTrie(t, budget)
 		par, ps := newTrie(t, budget)
 		seq.forks, par.forks = -1, 4
@@ -228,10 +225,7 @@ func checkCache(t *testing.T, c *nodeCache, s *MemoryStore) {
 func TestForkedUpdateErrors(t *testing.T) {
 	t.Parallel()
 	rng := rand.New(rand.NewPCG(33, 34))
-	set := make(map[Key][]byte)
-	for len(set) < 3000 {
-		set[randKey(rng)] = randValue(rng)
-	}
+	set := randPairs(rng, 3000)
 	s := NewMemoryStore()
 	tr, err := New(Config{Reader: s, CacheBytes: -1})
 	if err != nil {
@@ -275,10 +269,7 @@ func TestForkedUpdateErrors(t *testing.T) {
 func TestLargeUpdateWriterError(t *testing.T) {
 	t.Parallel()
 	rng := rand.New(rand.NewPCG(35, 36))
-	set := make(map[Key][]byte)
-	for len(set) < 3000 {
-		set[randKey(rng)] = randValue(rng)
-	}
+	set := randPairs(rng, 3000)
 	tr, s := newTrie(t, 1<<40)
 	root, _ := update(t, tr, s, setChanges(set))
 	boom := errors.New("disk full")

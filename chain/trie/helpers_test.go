@@ -160,6 +160,15 @@ func randValue(rng *rand.Rand) []byte {
 	return v
 }
 
+// randPairs returns n distinct uniformly random keys with random values.
+func randPairs(rng *rand.Rand, n int) map[Key][]byte {
+	set := make(map[Key][]byte, n)
+	for len(set) < n {
+		set[randKey(rng)] = randValue(rng)
+	}
+	return set
+}
+
 // randSet returns n pairs, half random keys and half clustered ones.
 func randSet(rng *rand.Rand, n int) map[Key][]byte {
 	set := make(map[Key][]byte, n)

@@ -90,10 +90,7 @@ func TestRootAfterMatchesUpdate(t *testing.T) {
 func TestPrevHints(t *testing.T) {
 	t.Parallel()
 	rng := rand.New(rand.NewPCG(12, 13))
-	set := make(map[Key][]byte)
-	for len(set) < 500 {
-		set[randKey(rng)] = randValue(rng)
-	}
+	set := randPairs(rng, 500)
 	// 50 existing keys get new values, and one absent key is inserted.
 	changed := slices.SortedFunc(maps.Keys(set), func(a, b Key) int { return bytes.Compare(a[:], b[:]) })[:50]
 	values := make([][]byte, len(changed))
@@ -205,10 +202,7 @@ func TestCacheBudget(t *testing.T) {
 func TestPrefetchLargeBatch(t *testing.T) {
 	t.Parallel()
 	rng := rand.New(rand.NewPCG(15, 16))
-	set := make(map[Key][]byte)
-	for len(set) < 3000 {
-		set[randKey(rng)] = randValue(rng)
-	}
+	set := randPairs(rng, 3000)
 	for _, budget := range []int64{-1, 20_000, 0} {
 		tr, s := newTrie(t, budget)
 		update(t, tr, s, setChanges(set))
