@@ -1,6 +1,7 @@
 package chain
 
 import (
+	"context"
 	"crypto/sha256"
 	"encoding/binary"
 	"fmt"
@@ -8,6 +9,7 @@ import (
 	"math/rand/v2"
 	"os"
 	"runtime"
+	"runtime/pprof"
 	"slices"
 	"sync"
 	"syscall"
@@ -51,11 +53,21 @@ type connectFixture struct {
 	rng     *rand.Rand
 }
 
-// connectFixtures holds the fixtures by size: expensive, so shared by the
-// -count rounds and the benchmarks of one process, and closed by TestMain.
+// fixtureCaches are the chain's cache budgets in a fixture (0: the
+// defaults).
+type fixtureCaches struct{ trie, accounts int64 }
+
+// fixtureKey names a fixture: its state size and cache budgets.
+type fixtureKey struct {
+	n      int
+	caches fixtureCaches
+}
+
+// connectFixtures holds the fixtures: expensive, so shared by the -count
+// rounds and the benchmarks of one process, and closed by TestMain.
 var connectFixtures struct {
 	mu sync.Mutex
-	m  map[int]*connectFixture
+	m  map[fixtureKey]*connectFixture
 }
 
 // TestMain runs the package's tests and benchmarks, then removes the
@@ -78,13 +90,21 @@ func benchKey(i int) *btcec.PrivateKey {
 	return key
 }
 
-// connectFixtureFor returns the fixture of n accounts, building it on first
-// use.
+// connectFixtureFor returns the fixture of n accounts with the default
+// caches, building it on first use.
 func connectFixtureFor(b *testing.B, n int) *connectFixture {
+	return connectFixtureWith(b, n, fixtureCaches{})
+}
+
+// connectFixtureWith returns the fixture of n accounts whose chain has the
+// given caches, building it on first use. The chain is built with them, so
+// that the genesis fills them as a node's own history would have.
+func connectFixtureWith(b *testing.B, n int, caches fixtureCaches) *connectFixture {
 	b.Helper()
 	connectFixtures.mu.Lock()
 	defer connectFixtures.mu.Unlock()
-	if f := connectFixtures.m[n]; f != nil {
+	key := fixtureKey{n, caches}
+	if f := connectFixtures.m[key]; f != nil {
 		return f
 	}
 	start := time.Now()
@@ -119,7 +139,7 @@ func connectFixtureFor(b *testing.B, n int) *connectFixture {
 	// Blocks are stamped a block time apart from genesis; a clock far
 	// ahead keeps every one of them within the drift rule.
 	now := time.UnixMilli(testGenesisTS + 365*24*3600*1000)
-	if f.bc, err = New(Config{DB: f.db, Genesis: f.genesis, Now: func() time.Time { return now }}); err != nil {
+	if f.bc, err = New(Config{TrieCacheBytes: caches.trie, AccountCacheBytes: caches.accounts, DB: f.db, Genesis: f.genesis, Now: func() time.Time { return now }}); err != nil {
 		f.db.Close()
 		os.RemoveAll(f.dir)
 		b.Fatalf("genesis of %d accounts: %v", n, err)
@@ -136,9 +156,9 @@ func connectFixtureFor(b *testing.B, n int) *connectFixture {
 	}
 	b.Logf("compacted the store in %v", time.Since(compactStart).Round(time.Millisecond))
 	if connectFixtures.m == nil {
-		connectFixtures.m = make(map[int]*connectFixture)
+		connectFixtures.m = make(map[fixtureKey]*connectFixture)
 	}
-	connectFixtures.m[n] = f
+	connectFixtures.m[key] = f
 	b.Logf("built a chain of %d accounts in %v", n, time.Since(start).Round(time.Millisecond))
 	return f
 }
@@ -215,7 +235,14 @@ func benchConnect(b *testing.B, f *connectFixture, warm bool) {
 		runtime.GC() // the untimed building's garbage is not the connect's
 		cpu0 := processCPU()
 		b.StartTimer()
-		res, err := f.bc.ProcessBlock(blk)
+		var res Result
+		var err error
+		// Labelled so that a CPU profile of the benchmark can be narrowed
+		// to the connects (-tagfocus phase=connect): building the blocks
+		// costs more than connecting them.
+		pprof.Do(context.Background(), pprof.Labels("phase", "connect"), func(context.Context) {
+			res, err = f.bc.ProcessBlock(blk)
+		})
 		b.StopTimer()
 		cpu += processCPU() - cpu0
 		if err != nil || res.Status != StatusConnected {
@@ -274,6 +301,38 @@ func BenchmarkConnectBlockWorkers(b *testing.B) {
 		b.Run(fmt.Sprintf("workers=%d", w), func(b *testing.B) {
 			f.bc.cfg.VerifyWorkers = w
 			benchConnect(b, f, false)
+		})
+	}
+}
+
+// BenchmarkConnectDepth connects warm blocks on states from 10,000 to
+// 4,000,000 accounts: how the connect time grows with the state. Each
+// changed key rewrites its trie path below the levels the block's keys
+// share, about log2(n/2000) nodes for a block's 2,000 keys, so the time
+// grows with log2(n) while the caches hold the upper levels and the
+// accounts read. The last case connects on the largest state with the
+// caches quarryd --cache 1024 gives the chain (512 MiB of trie nodes,
+// 256 MiB of accounts), to show what sizing the cache to the state buys.
+func BenchmarkConnectDepth(b *testing.B) {
+	if testing.Short() {
+		b.Skip("large states skipped in -short mode")
+	}
+	cases := []struct {
+		name   string
+		n      int
+		caches fixtureCaches
+	}{
+		{"accounts=10000", 10_000, fixtureCaches{}},
+		{"accounts=100000", 100_000, fixtureCaches{}},
+		{"accounts=1000000", 1_000_000, fixtureCaches{}},
+		{"accounts=4000000", 4_000_000, fixtureCaches{}},
+		{"accounts=4000000/cache=1024MiB", 4_000_000, fixtureCaches{trie: 512 << 20, accounts: 256 << 20}},
+	}
+	for _, c := range cases {
+		b.Run(c.name, func(b *testing.B) {
+			f := connectFixtureWith(b, c.n, c.caches)
+			f.bc.cfg.VerifyWorkers = 0
+			benchConnect(b, f, true)
 		})
 	}
 }
