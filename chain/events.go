@@ -2,6 +2,7 @@ package chain
 
 import (
 	"sync"
+	"time"
 
 	"github.com/quarry-chain/quarry/chain/types"
 )
@@ -14,6 +15,9 @@ type Event interface{ chainEvent() }
 type BlockConnected struct {
 	Block    *types.Block
 	Receipts []*types.Receipt
+	// Elapsed is how long connecting the stored block took: recovering
+	// senders, executing it, checking its roots and committing its batch.
+	Elapsed time.Duration
 }
 
 // BlockDisconnected: Block was removed from the active chain by a reorg; its

@@ -1,5 +1,7 @@
 package chain
 
+import "time"
+
 // reorganize makes target (a block with more work than the tip) the tip:
 // it disconnects the active chain down to the fork point and connects
 // target's branch, validating each block against the state. If a block of
@@ -32,6 +34,8 @@ func (bc *BlockChain) reorganize(target *blockNode) (int, error) {
 		failed := false
 		for i := len(path) - 1; i >= 0; i-- {
 			n := path[i]
+			// A duration, not consensus time: the wall clock, never bc.now.
+			began := time.Now()
 			blk, receipts, err := bc.connectBlock(n)
 			if err != nil {
 				if !isRuleError(err) {
@@ -48,7 +52,7 @@ func (bc *BlockChain) reorganize(target *blockNode) (int, error) {
 				failed = true
 				break
 			}
-			events = append(events, BlockConnected{Block: blk, Receipts: receipts})
+			events = append(events, BlockConnected{Block: blk, Receipts: receipts, Elapsed: time.Since(began)})
 		}
 		if !failed {
 			break

@@ -67,7 +67,7 @@ func (n *Node) onChainEvent(ev chain.Event) {
 	switch e := ev.(type) {
 	case chain.BlockConnected:
 		n.events.chainSubs.send(rpc.ChainEvent{Added: []rpc.BlockReceipts{{Block: e.Block, Receipts: e.Receipts}}})
-		n.metrics.blockConnected(e.Block)
+		n.metrics.blockConnected(e.Block, e.Elapsed)
 	case chain.BlockDisconnected:
 		n.events.chainSubs.send(rpc.ChainEvent{Removed: []rpc.BlockReceipts{{Block: e.Block, Receipts: e.Receipts}}})
 	case chain.Reorg:

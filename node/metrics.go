@@ -13,6 +13,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
+	"github.com/quarry-chain/quarry/chain/state"
 	"github.com/quarry-chain/quarry/chain/types"
 )
 
@@ -24,6 +25,7 @@ type metrics struct {
 	txs          prometheus.Counter
 	reorgs       prometheus.Counter
 	reorgDepth   prometheus.Histogram
+	connectTime  prometheus.Histogram
 	server       *http.Server
 	serverClosed chan struct{}
 	addr         net.Addr // where /metrics is served, once started
@@ -45,8 +47,12 @@ func newMetrics() *metrics {
 			Name: "quarry_chain_reorg_depth_blocks", Help: "Blocks disconnected per reorganisation.",
 			Buckets: []float64{1, 2, 3, 5, 10, 20, 50, 100, 200, 500},
 		}),
+		connectTime: prometheus.NewHistogram(prometheus.HistogramOpts{
+			Name: "quarry_chain_block_connect_seconds", Help: "Time to connect a block to the active chain: senders, execution, roots, commit.",
+			Buckets: []float64{.001, .0025, .005, .01, .025, .05, .1, .25, .5, 1, 2.5, 5, 10},
+		}),
 	}
-	m.reg.MustRegister(m.blocks, m.txs, m.reorgs, m.reorgDepth,
+	m.reg.MustRegister(m.blocks, m.txs, m.reorgs, m.reorgDepth, m.connectTime,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	return m
 }
@@ -56,6 +62,40 @@ func (m *metrics) start(addr string, n *Node) error {
 	gauge := func(name, help string, f func() float64) prometheus.GaugeFunc {
 		return prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: name, Help: help}, f)
 	}
+	// The state caches' figures, read live: an operator sizes --cache by
+	// the trie store reads per block and the account cache misses.
+	cacheCounter := func(name, help string, f func(st *state.CacheStats) uint64) prometheus.CounterFunc {
+		return prometheus.NewCounterFunc(prometheus.CounterOpts{Name: name, Help: help}, func() float64 {
+			st := n.chain.CacheStats()
+			return float64(f(&st))
+		})
+	}
+	cacheGauge := func(name, help string, f func(st *state.CacheStats) int64) prometheus.GaugeFunc {
+		return gauge(name, help, func() float64 {
+			st := n.chain.CacheStats()
+			return float64(f(&st))
+		})
+	}
+	m.reg.MustRegister(
+		cacheCounter("quarry_state_trie_cache_hits_total", "State trie nodes block commits found in the node cache.",
+			func(st *state.CacheStats) uint64 { return st.TrieCacheHits }),
+		cacheCounter("quarry_state_trie_store_reads_total", "State trie nodes block commits read from the database (cache misses).",
+			func(st *state.CacheStats) uint64 { return st.TrieStoreReads }),
+		cacheCounter("quarry_state_trie_nodes_written_total", "State trie nodes written by block commits.",
+			func(st *state.CacheStats) uint64 { return st.TrieNodesWritten }),
+		cacheGauge("quarry_state_trie_cache_bytes", "Memory of the state trie's node cache.",
+			func(st *state.CacheStats) int64 { return st.TrieCacheBytes }),
+		cacheGauge("quarry_state_trie_cache_budget_bytes", "Bound of the state trie's node cache (--cache).",
+			func(st *state.CacheStats) int64 { return st.TrieCacheBudget }),
+		cacheCounter("quarry_state_account_cache_hits_total", "Account reads of block execution answered by the account cache.",
+			func(st *state.CacheStats) uint64 { return st.AccountCacheHits }),
+		cacheCounter("quarry_state_account_cache_misses_total", "Account reads of block execution that went to the database.",
+			func(st *state.CacheStats) uint64 { return st.AccountCacheMisses }),
+		cacheGauge("quarry_state_account_cache_bytes", "Memory of the account cache.",
+			func(st *state.CacheStats) int64 { return st.AccountCacheBytes }),
+		cacheGauge("quarry_state_account_cache_budget_bytes", "Bound of the account cache (--cache).",
+			func(st *state.CacheStats) int64 { return st.AccountCacheBudget }),
+	)
 	m.reg.MustRegister(
 		gauge("quarry_chain_head_height", "Height of the active tip.", func() float64 { return float64(n.chain.Best().Height) }),
 		// Read live, like the height: fed by new-head events it read 0
@@ -129,9 +169,10 @@ func (m *metrics) stop() error {
 	return err
 }
 
-func (m *metrics) blockConnected(b *types.Block) {
+func (m *metrics) blockConnected(b *types.Block, elapsed time.Duration) {
 	m.blocks.Inc()
 	m.txs.Add(float64(len(b.Txs)))
+	m.connectTime.Observe(elapsed.Seconds())
 }
 
 func (m *metrics) reorg(depth int) {

@@ -57,6 +57,20 @@ func TestMetricsEndpoint(t *testing.T) {
 	value("quarry_chain_reorgs_total")
 	value("quarry_p2p_peers")
 	value("quarry_p2p_dht_peers_found_total")
+	if c := value("quarry_chain_block_connect_seconds_count"); c < 3 {
+		t.Errorf("connect time observations %v, want one per block (>= 3)", c)
+	}
+	if w := value("quarry_state_trie_nodes_written_total"); w < 3 {
+		t.Errorf("trie nodes written %v, want some per block", w)
+	}
+	if b := value("quarry_state_trie_cache_budget_bytes"); b <= 0 {
+		t.Errorf("trie cache budget %v, want > 0", b)
+	}
+	for _, name := range []string{"quarry_state_trie_cache_hits_total", "quarry_state_trie_store_reads_total",
+		"quarry_state_trie_cache_bytes", "quarry_state_account_cache_hits_total", "quarry_state_account_cache_misses_total",
+		"quarry_state_account_cache_bytes", "quarry_state_account_cache_budget_bytes"} {
+		value(name)
+	}
 }
 
 // The profiler is served only when asked for, and only on the metrics

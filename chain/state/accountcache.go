@@ -35,6 +35,8 @@ type accountCache struct {
 	budget  int64 // bytes; <= 0: disabled
 	gen     uint64
 	entries map[types.Address]cachedAccount
+	hits    uint64 // lookups answered, for CacheStats
+	misses  uint64
 }
 
 // cachedAccount is an account as committed: its value, or absent.
@@ -60,6 +62,11 @@ func (c *accountCache) capacity() int { return int(c.budget / accountEntryMem) }
 func (c *accountCache) get(addr types.Address) (Account, bool, bool) {
 	c.mu.Lock()
 	e, ok := c.entries[addr]
+	if ok {
+		c.hits++
+	} else {
+		c.misses++
+	}
 	c.mu.Unlock()
 	return e.acct, e.exists, ok
 }

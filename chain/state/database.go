@@ -38,10 +38,14 @@ type Database struct {
 	nodes      trie.Reader
 	cacheBytes int64
 	accounts   *accountCache // nil: none (the in-memory genesis calculation)
+	counters   trie.Counters // of the committed trie, across its reopenings
 
 	mu  sync.Mutex
 	tr  *trie.Trie // in sync with the store; nil while a change is pending or after one was dropped
 	gen uint64     // incremented each time tr is taken for a change
+	// trieCacheBytes is the node cache's memory when tr was last held,
+	// for CacheStats while a change holds the trie.
+	trieCacheBytes int64
 
 	// readers is held shared by dry runs (IntermediateRoot) reading tr;
 	// takeTrie takes it exclusively once, after detaching tr, so that no
@@ -91,7 +95,7 @@ func (d *Database) Root() (types.Hash, error) {
 func (d *Database) openTrie() (*trie.Trie, error) {
 	// Commit hints every change with its committed value, so leaves need
 	// no room in the cache.
-	tr, err := trie.New(trie.Config{Reader: d.nodes, CacheBytes: d.cacheBytes, NoLeafCache: true})
+	tr, err := trie.New(trie.Config{Reader: d.nodes, CacheBytes: d.cacheBytes, NoLeafCache: true, Counters: &d.counters})
 	if err != nil {
 		return nil, fmt.Errorf("state: open trie: %w", err)
 	}

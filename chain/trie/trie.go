@@ -23,6 +23,9 @@ type Config struct {
 	// the inner nodes, and a put per changed key, for little use. Get and
 	// Prove then read leaves from the store.
 	NoLeafCache bool
+	// Counters, if set, count where updates found their nodes (see
+	// Counters).
+	Counters *Counters
 }
 
 // Trie is the current version of a stored trie. Get and Prove may be called
@@ -31,7 +34,8 @@ type Trie struct {
 	r     Reader
 	root  types.Hash
 	cache *nodeCache
-	forks int // levels an update's walk may fork: 0 automatic (forkLevels), < 0 none (tests)
+	count *Counters // nil: not counted
+	forks int       // levels an update's walk may fork: 0 automatic (forkLevels), < 0 none (tests)
 }
 
 // Key is a 256-bit trie key; the chain derives keys by hashing.
@@ -42,7 +46,7 @@ func New(cfg Config) (*Trie, error) {
 	if cfg.Reader == nil {
 		return nil, errors.New("trie: Config.Reader is nil")
 	}
-	t := &Trie{r: cfg.Reader, cache: newNodeCache(cfg.CacheBytes)}
+	t := &Trie{r: cfg.Reader, cache: newNodeCache(cfg.CacheBytes), count: cfg.Counters}
 	t.cache.leaves = !cfg.NoLeafCache
 	b, err := t.r.Get(position{}.storageKey())
 	switch {

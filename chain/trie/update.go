@@ -96,6 +96,7 @@ func (t *Trie) update(changes []Change, w Writer) (types.Hash, []Change, error) 
 		if !res.empty() {
 			newRoot = res.hash()
 		}
+		u.counts.addTo(t.count)
 		return newRoot, u.undo, nil
 	}
 	if res.empty() {
@@ -145,6 +146,8 @@ func (t *Trie) update(changes []Change, w Writer) (types.Hash, []Change, error) 
 	}
 	cached.Wait()
 	t.root = newRoot
+	u.counts.written = uint64(len(u.log.recs))
+	u.counts.addTo(t.count)
 	return newRoot, u.undo, nil
 }
 
@@ -217,6 +220,7 @@ type updater struct {
 	written []placedNode          // shallow nodes written, for the cache
 	loaded  []placedNode          // shallow committed nodes read from the store, for the cache
 	undo    []Change
+	counts  walkCounts
 	forks   int    // how many more levels of the walk may fork
 	slab    []node // nodes allocated in bulk, see alloc
 	kbuf    []byte // scratch for storage keys: Writers copy what they keep
@@ -264,6 +268,9 @@ func (u *updater) alloc() *node {
 // the cache holds it (hit reports whether it does).
 func (u *updater) cached(pos position, want types.Hash) (n *node, hit bool, err error) {
 	r, n := u.t.cache.lookup(pos)
+	if r != nil || n != nil {
+		u.counts.hits++
+	}
 	switch {
 	case n != nil:
 		if n.hash != want {
@@ -284,6 +291,7 @@ func (u *updater) cached(pos position, want types.Hash) (n *node, hit bool, err 
 // the store. A shallow one is cached once the update is done: nodes read
 // are part of the committed tree. A dry run caches nothing.
 func (u *updater) fetch(pos position, want types.Hash) (*node, error) {
+	u.counts.reads++
 	n, err := u.t.readStored(pos, want)
 	if err != nil {
 		return nil, err
@@ -316,6 +324,7 @@ func (u *updater) child(pos position, want types.Hash, changes []Change) (*node,
 		if vh := ValueHash(c.Prev); leafHash(&c.Key, &vh) == want {
 			n := u.alloc()
 			*n = node{hash: want, path: c.Key, value: bytes.Clone(c.Prev), leaf: true}
+			u.counts.hinted++
 			return n, nil
 		}
 	}
@@ -381,6 +390,7 @@ func (u *updater) takeOver(f *updater) {
 	u.written = append(u.written, f.written...)
 	u.loaded = append(u.loaded, f.loaded...)
 	u.undo = append(u.undo, f.undo...)
+	u.counts.add(f.counts)
 }
 
 // writeLog records a walk's node writes, in order, in memory that stays
