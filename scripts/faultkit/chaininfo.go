@@ -40,15 +40,15 @@ type rpcBlock struct {
 // fetchChainInfo asks the node for its chain id and genesis hash.
 func fetchChainInfo(ctx context.Context, c *rpcClient) (*chainInfo, error) {
 	var id hexutil.Uint64
-	if err := c.call(ctx, &id, "eth_chainId"); err != nil {
+	if err := c.Call(ctx, &id, "eth_chainId"); err != nil {
 		return nil, err
 	}
 	var genesis *rpcBlock
-	if err := c.call(ctx, &genesis, "eth_getBlockByNumber", "0x0", false); err != nil {
+	if err := c.Call(ctx, &genesis, "eth_getBlockByNumber", "0x0", false); err != nil {
 		return nil, err
 	}
 	if genesis == nil {
-		return nil, fmt.Errorf("%w: %s has no block 0", errUnreachable, c.url)
+		return nil, fmt.Errorf("%w: %s has no block 0", errUnreachable, c.URL())
 	}
 	return &chainInfo{ChainID: uint64(id), Genesis: genesis.Hash}, nil
 }
@@ -56,11 +56,11 @@ func fetchChainInfo(ctx context.Context, c *rpcClient) (*chainInfo, error) {
 // fetchHead returns the node's head block.
 func fetchHead(ctx context.Context, c *rpcClient) (headInfo, error) {
 	var b *rpcBlock
-	if err := c.call(ctx, &b, "eth_getBlockByNumber", "latest", false); err != nil {
+	if err := c.Call(ctx, &b, "eth_getBlockByNumber", "latest", false); err != nil {
 		return headInfo{}, err
 	}
 	if b == nil {
-		return headInfo{}, fmt.Errorf("%w: %s has no latest block", errUnreachable, c.url)
+		return headInfo{}, fmt.Errorf("%w: %s has no latest block", errUnreachable, c.URL())
 	}
 	return headInfo{
 		Hash: b.Hash, Height: uint64(b.Number), TimeMs: uint64(b.TimestampMs), Bits: uint32(b.Bits),

@@ -149,7 +149,7 @@ func runHostilePeer(ctx context.Context, cfg *peerConfig, log io.Writer) ([]phas
 	if err != nil {
 		return nil, sum, err
 	}
-	if sum.startHeight, err = rpc.blockNumber(ctx); err != nil {
+	if sum.startHeight, err = rpc.BlockNumber(ctx); err != nil {
 		return nil, sum, err
 	}
 	switch cfg.signing {
@@ -191,7 +191,7 @@ func runHostilePeer(ctx context.Context, cfg *peerConfig, log io.Writer) ([]phas
 				time.Since(start).Seconds(), round, r.phase, r.outcome, r.verdict, r.sent)
 			sum.healthAll++
 			hctx, cancel := context.WithTimeout(ctx, 5*time.Second)
-			h, err := rpc.blockNumber(hctx)
+			h, err := rpc.BlockNumber(hctx)
 			cancel()
 			if err == nil {
 				sum.healthOK++

@@ -158,7 +158,7 @@ func runHostileRPC(ctx context.Context, cfg *rpcConfig, log io.Writer) ([]caseRe
 		return nil, sum, fmt.Errorf("%w: -rpc: %v", errUsage, err)
 	}
 	check := newRPCClient(cfg.url, 10*time.Second)
-	if sum.startHeight, err = check.blockNumber(ctx); err != nil {
+	if sum.startHeight, err = check.BlockNumber(ctx); err != nil {
 		return nil, sum, err
 	}
 	start := time.Now()
@@ -229,7 +229,7 @@ func runHostileRPC(ctx context.Context, cfg *rpcConfig, log io.Writer) ([]caseRe
 	if e := p.wsErr.Load(); e != nil {
 		sum.wsErr = *e
 	}
-	if sum.endHeight, err = check.blockNumber(ctx); err != nil {
+	if sum.endHeight, err = check.BlockNumber(ctx); err != nil {
 		return reports, sum, fmt.Errorf("the node stopped answering after the attacks: %w", err)
 	}
 	if rss != nil {

@@ -11,6 +11,8 @@ import (
 	"time"
 
 	"github.com/coder/websocket"
+
+	"github.com/quarry-chain/quarry/scripts/internal/rpcclient"
 )
 
 // The well-behaved client. While the attacks run it calls eth_blockNumber
@@ -37,9 +39,9 @@ type prober struct {
 }
 
 func newProber(url string, ep endpoint) *prober {
-	c := newRPCClient(url, 10*time.Second)
-	c.http.Transport = http.DefaultTransport.(*http.Transport).Clone() // its own kept-alive connection
-	return &prober{c: c, ep: ep}
+	// Its own kept-alive connection, not one the attacks' clients share.
+	hc := &http.Client{Timeout: 10 * time.Second, Transport: http.DefaultTransport.(*http.Transport).Clone()}
+	return &prober{c: rpcclient.NewWithHTTP(url, hc), ep: ep}
 }
 
 // runHTTP calls eth_blockNumber every probeEvery until ctx ends.
@@ -48,7 +50,7 @@ func (p *prober) runHTTP(ctx context.Context) {
 	defer t.Stop()
 	for {
 		start := time.Now()
-		_, err := p.c.blockNumber(ctx)
+		_, err := p.c.BlockNumber(ctx)
 		if ctx.Err() != nil {
 			return
 		}

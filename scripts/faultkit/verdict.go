@@ -44,7 +44,7 @@ const unreachableAddr = "/ip4/127.0.0.1/tcp/1"
 // for any other peer it dials, and the dial is undone at once with
 // admin_removePeer (which also stops the node's re-dialling).
 func probeBan(ctx context.Context, c *rpcClient, id peer.ID) (bool, error) {
-	err := c.call(ctx, nil, "admin_addPeer", unreachableAddr+"/p2p/"+id.String())
+	err := c.Call(ctx, nil, "admin_addPeer", unreachableAddr+"/p2p/"+id.String())
 	var rerr *rpcError
 	switch {
 	case err == nil:
@@ -57,7 +57,7 @@ func probeBan(ctx context.Context, c *rpcClient, id peer.ID) (bool, error) {
 	default:
 		return false, err
 	}
-	if err := c.call(ctx, nil, "admin_removePeer", id.String()); err != nil {
+	if err := c.Call(ctx, nil, "admin_removePeer", id.String()); err != nil {
 		return false, fmt.Errorf("undoing the ban probe: %w", err)
 	}
 	return false, nil

@@ -32,7 +32,7 @@ func callCommand() command {
 				default:
 					params = shellParams(args[2:])
 				}
-				result, err := newClient(args[0]).callRaw(ctx, args[1], params)
+				result, err := newClient(args[0]).CallRaw(ctx, args[1], params)
 				if err != nil {
 					return err
 				}

@@ -93,16 +93,16 @@ func TestClientErrors(t *testing.T) {
 	t.Parallel()
 	f := newFakeNode(t, blockHashes(1, 1)...)
 	ctx := context.Background()
-	err := newClient(f.url()).call(ctx, nil, "eth_nope")
+	err := newClient(f.url()).Call(ctx, nil, "eth_nope")
 	var re *rpcError
 	if !errors.As(err, &re) || re.Code != -32601 || errors.Is(err, errUnreachable) {
 		t.Fatalf("rpc error: %v", err)
 	}
-	if err := newClient("127.0.0.1:1").call(ctx, nil, "eth_blockNumber"); !errors.Is(err, errUnreachable) || errors.As(err, &re) {
+	if err := newClient("127.0.0.1:1").Call(ctx, nil, "eth_blockNumber"); !errors.Is(err, errUnreachable) || errors.As(err, &re) {
 		t.Fatalf("closed port: %v", err)
 	}
 	var n quantity
-	if err := newClient(f.url()).call(ctx, &n, "admin_nodeInfo"); err == nil || errors.Is(err, errUnreachable) {
+	if err := newClient(f.url()).Call(ctx, &n, "admin_nodeInfo"); err == nil || errors.Is(err, errUnreachable) {
 		t.Fatalf("wrong result type: %v", err)
 	}
 }

@@ -123,7 +123,7 @@ func (f *fakeNode) answer(method string, params []json.RawMessage) (any, *rpcErr
 		if tag := str(0); tag != "latest" {
 			var err error
 			if n, err = parseQuantity(tag); err != nil {
-				return nil, &rpcError{-32602, "bad block number"}
+				return nil, &rpcError{Code: -32602, Message: "bad block number"}
 			}
 		}
 		if n >= uint64(len(f.chain)) {
@@ -140,7 +140,7 @@ func (f *fakeNode) answer(method string, params []json.RawMessage) (any, *rpcErr
 	case "eth_getBlockReceipts":
 		n, err := parseQuantity(str(0))
 		if err != nil || n >= uint64(len(f.chain)) {
-			return nil, &rpcError{-32602, "bad block number"}
+			return nil, &rpcError{Code: -32602, Message: "bad block number"}
 		}
 		var out []map[string]any
 		for _, h := range f.blockTxs[int(n)] {
@@ -182,24 +182,24 @@ func (f *fakeNode) answer(method string, params []json.RawMessage) (any, *rpcErr
 	case "eth_getTransactionCount":
 		addr, err := types.ParseAddress(str(0))
 		if err != nil {
-			return nil, &rpcError{-32602, "bad address"}
+			return nil, &rpcError{Code: -32602, Message: "bad address"}
 		}
 		return hexutil.EncodeUint64(f.nonces[addr]), nil
 	case "eth_sendRawTransaction":
 		raw, err := hexutil.Decode(str(0))
 		if err != nil {
-			return nil, &rpcError{-32602, "bad data"}
+			return nil, &rpcError{Code: -32602, Message: "bad data"}
 		}
 		tx, err := types.DecodeTransaction(raw)
 		if err != nil {
-			return nil, &rpcError{-32000, err.Error()}
+			return nil, &rpcError{Code: -32000, Message: err.Error()}
 		}
 		from, err := types.NewSigner(fakeChainID).Sender(tx)
 		if err != nil {
-			return nil, &rpcError{-32000, "invalid sender"}
+			return nil, &rpcError{Code: -32000, Message: "invalid sender"}
 		}
 		if tx.Nonce != f.nonces[from] {
-			return nil, &rpcError{-32000, "nonce too low"}
+			return nil, &rpcError{Code: -32000, Message: "nonce too low"}
 		}
 		f.nonces[from]++
 		f.sent = append(f.sent, tx)
@@ -215,7 +215,7 @@ func (f *fakeNode) answer(method string, params []json.RawMessage) (any, *rpcErr
 	case "admin_blockPeer":
 		return true, nil
 	}
-	return nil, &rpcError{-32601, "the method " + method + " does not exist/is not available"}
+	return nil, &rpcError{Code: -32601, Message: "the method " + method + " does not exist/is not available"}
 }
 
 // block is the block at height n as eth_getBlockByNumber gives it.

@@ -236,7 +236,7 @@ type chainBlock struct {
 func walkChain(ctx context.Context, n node, watched map[string]bool) (map[string][]*chainBlock, error) {
 	where := map[string][]*chainBlock{}
 	var b *chainBlock
-	if err := n.call(ctx, &b, "eth_getBlockByNumber", "latest", false); err != nil {
+	if err := n.Call(ctx, &b, "eth_getBlockByNumber", "latest", false); err != nil {
 		return nil, err
 	}
 	for b != nil {
@@ -250,7 +250,7 @@ func walkChain(ctx context.Context, n node, watched map[string]bool) (map[string
 		}
 		parent := b.ParentHash
 		b = nil
-		if err := n.call(ctx, &b, "eth_getBlockByHash", parent, false); err != nil {
+		if err := n.Call(ctx, &b, "eth_getBlockByHash", parent, false); err != nil {
 			return nil, err
 		}
 		if b == nil {
@@ -312,12 +312,12 @@ func checkNodeInclusion(ctx context.Context, n node, want *inclusionWant) []stri
 			add2(fmt.Sprintf("is in the chain at height %d", blocks[0].Number))
 		}
 		var r json.RawMessage
-		if err := n.call(ctx, &r, "eth_getTransactionReceipt", tx.hash); err != nil {
+		if err := n.Call(ctx, &r, "eth_getTransactionReceipt", tx.hash); err != nil {
 			add("receipt of %s: %v", tx.hash, err)
 		} else if string(r) != "null" {
 			add2("has a receipt")
 		}
-		if err := n.call(ctx, &r, "eth_getTransactionByHash", tx.hash); err != nil {
+		if err := n.Call(ctx, &r, "eth_getTransactionByHash", tx.hash); err != nil {
 			add("eth_getTransactionByHash %s: %v", tx.hash, err)
 		} else if string(r) != "null" {
 			add2("is still known (eth_getTransactionByHash)")
@@ -339,7 +339,7 @@ func checkNodeInclusion(ctx context.Context, n node, want *inclusionWant) []stri
 	}
 	for _, sender := range slices.Sorted(maps.Keys(want.nonces)) {
 		var got quantity
-		if err := n.call(ctx, &got, "eth_getTransactionCount", sender, "latest"); err != nil {
+		if err := n.Call(ctx, &got, "eth_getTransactionCount", sender, "latest"); err != nil {
 			add("nonce of %s: %v", sender, err)
 		} else if uint64(got) != want.nonces[sender]+1 {
 			add("sender %s is at nonce %d, want %d (one past its last accepted transaction)", sender, got, want.nonces[sender]+1)
@@ -347,7 +347,7 @@ func checkNodeInclusion(ctx context.Context, n node, want *inclusionWant) []stri
 	}
 	for _, b := range want.balances {
 		var got string
-		if err := n.call(ctx, &got, "eth_getBalance", b.addr, "latest"); err != nil {
+		if err := n.Call(ctx, &got, "eth_getBalance", b.addr, "latest"); err != nil {
 			add("balance of %s: %v", b.addr, err)
 			continue
 		}
@@ -383,7 +383,7 @@ func blockReceipts(ctx context.Context, n node, txs []listedTx, where map[string
 		// By number (the node takes no hash here); the receipts name
 		// their block, which is checked against the chain walked.
 		var rs []*blockReceipt
-		if err := n.call(ctx, &rs, "eth_getBlockReceipts", hexutil.EncodeUint64(uint64(b.Number))); err != nil {
+		if err := n.Call(ctx, &rs, "eth_getBlockReceipts", hexutil.EncodeUint64(uint64(b.Number))); err != nil {
 			return nil, fmt.Errorf("receipts of block %d: %w", b.Number, err)
 		}
 		if len(rs) != len(b.Transactions) {
@@ -423,7 +423,7 @@ func checkIncluded(ctx context.Context, n node, hash string, blocks []*chainBloc
 	var tx *struct {
 		BlockHash string `json:"blockHash"`
 	}
-	if err := n.call(ctx, &tx, "eth_getTransactionByHash", hash); err != nil {
+	if err := n.Call(ctx, &tx, "eth_getTransactionByHash", hash); err != nil {
 		return fmt.Sprintf("eth_getTransactionByHash %s: %v", hash, err)
 	}
 	if tx == nil || !strings.EqualFold(tx.BlockHash, b.Hash) {
@@ -443,7 +443,7 @@ func poolHashes(ctx context.Context, n node) (map[string]string, error) {
 	var content map[string]map[string]map[string]struct {
 		Hash string `json:"hash"`
 	}
-	if err := n.call(ctx, &content, "txpool_content"); err != nil {
+	if err := n.Call(ctx, &content, "txpool_content"); err != nil {
 		return nil, err
 	}
 	out := map[string]string{}

@@ -132,7 +132,7 @@ func nodeReceipts(ctx context.Context, n node, hashes []string) (map[string]stri
 	lacks, first := 0, ""
 	for _, h := range hashes {
 		var r *receipt
-		if err := n.call(ctx, &r, "eth_getTransactionReceipt", h); err != nil || r == nil {
+		if err := n.Call(ctx, &r, "eth_getTransactionReceipt", h); err != nil || r == nil {
 			if lacks++; lacks == 1 {
 				first = h
 			}

@@ -46,17 +46,17 @@ func sendCommand() command {
 				}
 				n := newClient(args[0])
 				var chainID, price quantity
-				if err := n.call(ctx, &chainID, "eth_chainId"); err != nil {
+				if err := n.Call(ctx, &chainID, "eth_chainId"); err != nil {
 					return err
 				}
-				if err := n.call(ctx, &price, "eth_gasPrice"); err != nil {
+				if err := n.Call(ctx, &price, "eth_gasPrice"); err != nil {
 					return err
 				}
 				acct := accounts[*from]
 				txNonce := uint64(*nonce)
 				if *nonce < 0 {
 					var q quantity
-					if err := n.call(ctx, &q, "eth_getTransactionCount", acct.Address, "pending"); err != nil {
+					if err := n.Call(ctx, &q, "eth_getTransactionCount", acct.Address, "pending"); err != nil {
 						return err
 					}
 					txNonce = uint64(q)
@@ -68,7 +68,7 @@ func sendCommand() command {
 					return err
 				}
 				var hash string
-				if err := n.call(ctx, &hash, "eth_sendRawTransaction", hexutil.Encode(signed.Encode())); err != nil {
+				if err := n.Call(ctx, &hash, "eth_sendRawTransaction", hexutil.Encode(signed.Encode())); err != nil {
 					return err
 				}
 				if want := signed.Hash().Hex(); !strings.EqualFold(hash, want) {

@@ -35,7 +35,7 @@ func takeSnapshots(ctx context.Context, nodes []node) []snapshot {
 }
 
 func takeSnapshot(ctx context.Context, n node) snapshot {
-	s := snapshot{name: n.name, url: n.url}
+	s := snapshot{name: n.name, url: n.URL()}
 	head, err := n.blockAt(ctx, -1)
 	if err != nil {
 		s.err = err
@@ -48,10 +48,10 @@ func takeSnapshot(ctx context.Context, n node) snapshot {
 	}
 	// A node without a miner may not serve these; they are informative only.
 	var rate quantity
-	if n.call(ctx, &rate, "eth_hashrate") == nil {
+	if n.Call(ctx, &rate, "eth_hashrate") == nil {
 		s.hashrate = uint64(rate)
 	}
-	_ = n.call(ctx, &s.mining, "eth_mining")
+	_ = n.Call(ctx, &s.mining, "eth_mining")
 	return s
 }
 

@@ -87,10 +87,10 @@ func transfersCommand() command {
 
 func sendTransfers(ctx context.Context, e *env, nodes []node, accounts []wallet.Account, plan []transfer, value *uint256.Int) error {
 	var chainID, price quantity
-	if err := nodes[0].call(ctx, &chainID, "eth_chainId"); err != nil {
+	if err := nodes[0].Call(ctx, &chainID, "eth_chainId"); err != nil {
 		return err
 	}
-	if err := nodes[0].call(ctx, &price, "eth_gasPrice"); err != nil {
+	if err := nodes[0].Call(ctx, &price, "eth_gasPrice"); err != nil {
 		return err
 	}
 	signer := types.NewSigner(uint64(chainID))
@@ -101,7 +101,7 @@ func sendTransfers(ctx context.Context, e *env, nodes []node, accounts []wallet.
 		nonce, ok := nonces[t.from]
 		if !ok {
 			var q quantity
-			if err := n.call(ctx, &q, "eth_getTransactionCount", accounts[t.from].Address, "pending"); err != nil {
+			if err := n.Call(ctx, &q, "eth_getTransactionCount", accounts[t.from].Address, "pending"); err != nil {
 				return err
 			}
 			nonce = uint64(q)
@@ -121,7 +121,7 @@ func sendTransfers(ctx context.Context, e *env, nodes []node, accounts []wallet.
 			return fmt.Errorf("transfer %d: %w", i, err)
 		}
 		var hash string
-		if err := n.call(ctx, &hash, "eth_sendRawTransaction", hexutil.Encode(signed.Encode())); err != nil {
+		if err := n.Call(ctx, &hash, "eth_sendRawTransaction", hexutil.Encode(signed.Encode())); err != nil {
 			return fmt.Errorf("transfer %d (account %d nonce %d) to node %s: %w", i, t.from, t.nonce, n.name, err)
 		}
 		if want := signed.Hash().Hex(); !strings.EqualFold(hash, want) {
