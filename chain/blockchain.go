@@ -87,6 +87,8 @@ type BlockChain struct {
 	index   *blockIndex
 	sigs    SigCache
 
+	receipts *receiptCache // filled receipts of recently read blocks
+
 	processMu sync.Mutex // serialises ProcessBlock, reorgs and event delivery
 	orphans   *orphanPool
 	best      atomic.Pointer[BestState]
@@ -122,6 +124,8 @@ func New(cfg Config) (*BlockChain, error) {
 		sigs:    cfg.SigCache,
 		index:   newBlockIndex(),
 		orphans: newOrphanPool(cfg.MaxOrphans, cfg.MaxOrphanBytes),
+
+		receipts: newReceiptCache(receiptCacheBlocks, receiptCacheBytes),
 	}
 	st, err := state.New(state.Config{
 		DB:                cfg.DB,
