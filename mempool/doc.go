@@ -21,7 +21,8 @@
 // gap fills. Pool.Iterate and Pool.Pending give the best executable set
 // for a block (template.go). Pool.HandleChainEvent follows the chain:
 // transactions that blocks included or made unaffordable go, and those of
-// blocks a reorganisation removed come back (events.go).
+// blocks a reorganisation removed come back, local ones still local
+// (events.go).
 // SubscribeExecutable reports transactions as they become executable (for
 // gossip and newPendingTransactions). A Journal (Pool.OpenJournal) keeps
 // the transactions submitted to this node across restarts and crashes:

@@ -2,6 +2,7 @@ package mempool
 
 import (
 	"cmp"
+	"maps"
 	"slices"
 
 	"github.com/quarry-chain/quarry/chain"
@@ -23,7 +24,13 @@ import (
 //     balance, so the cost is proportional to the blocks, not the pool;
 //   - the transactions of disconnected blocks are admitted again, oldest
 //     block first, against the new state: those the new branch included
-//     fail with "nonce too low" and are forgotten, the rest return.
+//     fail with "nonce too low" and are forgotten, the rest return;
+//   - a returned transaction that was local when a block included it is
+//     local again, so it is journaled as before: the pool remembers the
+//     hashes of the local transactions that blocks included (the newest
+//     minedLocalsKept of them), and the journal appends the returned ones
+//     at once, since a rewrite while they were mined dropped them from
+//     the file.
 //
 // A Reorg event lists the same blocks as the per-block events; the pool
 // accepts either or both (each block counts once), so a node may forward
@@ -33,8 +40,16 @@ import (
 type headWork struct {
 	touched      map[types.Address]struct{}
 	seen         map[types.Hash]struct{} // blocks already noted
+	connected    []*types.Block
 	disconnected []disconnectedBlock
 }
+
+// minedLocalsKept is how many included local transactions the pool
+// remembers, the newest by the height of their block: about 300 KB at
+// most. A reorganisation that takes back more of this node's own
+// transactions than that returns the oldest as remote (pooled, but no
+// longer journaled).
+const minedLocalsKept = 4096
 
 // disconnectedBlock is a block to take transactions back from, with the
 // senders of its transactions (nil where unknown).
@@ -117,6 +132,8 @@ func (p *Pool) noteBlock(b *types.Block, disconnected bool) {
 	}
 	if disconnected {
 		w.disconnected = append(w.disconnected, d)
+	} else {
+		w.connected = append(w.connected, b)
 	}
 }
 
@@ -142,6 +159,9 @@ func (p *Pool) newHead() {
 		p.reader.Release()
 		p.reader = reader
 	}
+	// Before resync drops them: which of the included transactions are
+	// local.
+	p.rememberMinedLocals(w.connected)
 	var announce []*poolTx
 	for addr := range w.touched {
 		if a := p.senders[addr]; a != nil {
@@ -150,6 +170,7 @@ func (p *Pool) newHead() {
 	}
 	slices.SortStableFunc(w.disconnected, func(a, b disconnectedBlock) int { return cmp.Compare(a.height, b.height) })
 	returned := 0
+	var locals []*poolTx
 	for _, d := range w.disconnected {
 		for i, tx := range d.txs {
 			if !d.known[i] {
@@ -160,20 +181,64 @@ func (p *Pool) newHead() {
 				continue
 			}
 			ptx.sender = d.senders[i]
+			_, ptx.local = p.minedLocals[ptx.hash]
 			promoted, err := p.admit(ptx)
-			if err == nil {
-				returned++
-				announce = append(announce, promoted...)
+			if err != nil {
+				// Re-included by the new branch (kept, for a later
+				// reorganisation), or no longer valid.
+				continue
+			}
+			returned++
+			announce = append(announce, promoted...)
+			if ptx.local {
+				delete(p.minedLocals, ptx.hash)
+				locals = append(locals, ptx)
 			}
 		}
 	}
 	announce = p.stillPooled(announce)
+	locals = p.stillPooled(locals)
 	p.mu.Unlock()
 
 	if len(w.disconnected) > 0 {
 		p.log.Info("mempool: reorganisation", "blocks_disconnected", len(w.disconnected), "transactions_returned", returned)
 	}
 	p.subs.send(announce)
+	p.returned.send(locals)
+}
+
+// rememberMinedLocals records, with the height of their block, the
+// transactions of blocks that are pooled as local or were remembered
+// already (a branch that includes them again), then forgets the oldest
+// beyond minedLocalsKept. Call with headMu and mu held.
+func (p *Pool) rememberMinedLocals(blocks []*types.Block) {
+	for _, b := range blocks {
+		for _, tx := range b.Txs {
+			h := tx.Hash()
+			_, known := p.minedLocals[h]
+			if ptx := p.all[h]; !known && (ptx == nil || !ptx.local) {
+				continue
+			}
+			if p.minedLocals == nil {
+				p.minedLocals = make(map[types.Hash]uint64)
+			}
+			p.minedLocals[h] = b.Header.Height
+		}
+	}
+	pruneMinedLocals(p.minedLocals, minedLocalsKept)
+}
+
+// pruneMinedLocals forgets the lowest-height entries of m once it holds
+// more than keep, down to three quarters of keep, so that it sorts
+// rarely.
+func pruneMinedLocals(m map[types.Hash]uint64, keep int) {
+	if len(m) <= keep {
+		return
+	}
+	hashes := slices.SortedFunc(maps.Keys(m), func(a, b types.Hash) int { return cmp.Compare(m[a], m[b]) })
+	for _, h := range hashes[:len(hashes)-(keep-keep/4)] {
+		delete(m, h)
+	}
 }
 
 // resync re-reads a's account from the state and drops what it can no

@@ -30,9 +30,11 @@ import (
 // The node appends a record for every transaction its RPC accepts before
 // it answers (Journal.Append), and rewrites the file with what is still
 // pooled when it starts, when the file has grown well past that, and at a
-// clean shutdown. Loading admits the records again as local; those the
-// chain made invalid meanwhile (mined, replaced, no longer affordable) are
-// refused and dropped like any other.
+// clean shutdown. The journal itself appends the local transactions a
+// reorganisation returns to the pool: a rewrite while their block was in
+// the chain dropped them. Loading admits the records again as local;
+// those the chain made invalid meanwhile (mined, replaced, no longer
+// affordable) are refused and dropped like any other.
 //
 // A process killed in the middle of an append leaves at most one record
 // cut short at the end: loading discards it (and a record that fails its
@@ -320,6 +322,8 @@ type Journal struct {
 	live    int  // records the last rewrite kept
 	rewrite bool // f is nil or may end in a partial record: rewrite before appending
 	closed  bool
+
+	unsubscribe func() // from the pool's returned local transactions
 }
 
 // OpenJournal reads the journal at cfg.Path (a missing file is an empty
@@ -358,7 +362,25 @@ func (p *Pool) OpenJournal(cfg JournalConfig) (*Journal, JournalLoad, error) {
 	if err := j.rewriteLocked(); err != nil {
 		return nil, load, err
 	}
+	j.unsubscribe = p.returned.subscribe(j.appendReturned)
 	return j, load, nil
+}
+
+// appendReturned appends the local transactions a reorganisation returned
+// to the pool, so that a crash before the next rewrite keeps them. It
+// runs in the pool's chain event handling, which an append does not slow
+// much: it is one unsynced write, and a rewrite is rare.
+func (j *Journal) appendReturned(txs []*types.Transaction) {
+	for _, tx := range txs {
+		err := j.Append(tx)
+		switch {
+		case errors.Is(err, ErrJournalClosed):
+			return
+		case err != nil:
+			j.pool.log.Warn("mempool: journal append of a transaction returned by a reorganisation failed",
+				"hash", tx.Hash(), "path", j.path, "err", err)
+		}
+	}
 }
 
 // Append records tx, which the pool holds (admitted as local, or already
@@ -439,6 +461,7 @@ func (j *Journal) Close() error {
 		return nil
 	}
 	j.closed = true
+	j.unsubscribe()
 	err := j.rewriteLocked()
 	if j.f != nil {
 		err = errors.Join(err, j.f.Close())

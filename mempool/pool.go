@@ -39,11 +39,16 @@ type Pool struct {
 	seq     uint64
 	closed  bool
 
-	// head collects chain events until the NewHead that ends them.
-	headMu sync.Mutex
-	head   headWork
+	// head collects chain events until the NewHead that ends them;
+	// minedLocals (also guarded by headMu) remembers which included
+	// transactions were local, so that a reorganisation returns them local
+	// (events.go).
+	headMu      sync.Mutex
+	head        headWork
+	minedLocals map[types.Hash]uint64
 
-	subs feed
+	subs     feed
+	returned feed // local transactions a reorganisation returned (journal.go)
 
 	// evictHook, when set (by tests), sees every eviction.
 	evictHook func(victim *poolTx, victimExec bool, newcomer *poolTx, newcomerExec bool)
@@ -249,8 +254,11 @@ func (p *Pool) raised(old, new *uint256.Int) bool {
 	if !new.Gt(old) {
 		return false
 	}
-	var min uint256.Int
-	if _, overflow := min.MulDivOverflow(old, uint256.NewInt(100+p.cfg.PriceBump), uint256.NewInt(100)); overflow {
+	// 100 + bump in 256 bits: in 64 a huge bump would wrap to a tiny one.
+	var min, factor uint256.Int
+	factor.SetUint64(p.cfg.PriceBump)
+	factor.AddUint64(&factor, 100)
+	if _, overflow := min.MulDivOverflow(old, &factor, uint256.NewInt(100)); overflow {
 		return false
 	}
 	return !new.Lt(&min)

@@ -10,6 +10,7 @@ import (
 	"strings"
 	"syscall"
 	"testing"
+	"time"
 
 	"github.com/quarry-chain/quarry/chain/params"
 	"github.com/quarry-chain/quarry/node"
@@ -47,6 +48,19 @@ func TestMisconfigurations(t *testing.T) {
 	}
 	t.Cleanup(func() { ln.Close() })
 	busyPort := strconv.Itoa(ln.Addr().(*net.TCPAddr).Port)
+	// Config files with mistakes in them.
+	confDir := t.TempDir()
+	conf := func(name, text string) string {
+		path := filepath.Join(confDir, name)
+		if err := os.WriteFile(path, []byte(text), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		return path
+	}
+	unknownKeyConf := conf("unknown-key.toml", "rpc.prot = 8545\n")
+	badTOMLConf := conf("bad.toml", "rpc.port = \n")
+	badTypeConf := conf("bad-type.toml", "rpc.port = \"many\"\n")
+	zeroBumpConf := conf("zero-bump.toml", "[txpool]\npricebump = 0\n")
 
 	quiet := []string{"--nop2p", "--norpc", "--nosync"}
 	tests := []struct {
@@ -54,7 +68,8 @@ func TestMisconfigurations(t *testing.T) {
 		args     []string
 		wantErr  error // nil: only the exit code is checked
 		wantCode int
-		noInit   string // a data directory that must stay uninitialised
+		noInit   string            // a data directory that must stay uninitialised
+		env      map[string]string // set for the command
 	}{
 		{name: "unknown command", args: []string{"frobnicate"}, wantCode: exitUsage},
 		{name: "unknown flag", args: []string{"run", "--frobnicate"}, wantCode: exitUsage},
@@ -92,6 +107,22 @@ func TestMisconfigurations(t *testing.T) {
 		{name: "init twice with different genesis", args: []string{"init", "--datadir", devDir, "--genesis", otherFile},
 			wantErr: node.ErrOtherNetwork, wantCode: exitError},
 		{name: "export without a file", args: []string{"export", "--datadir", devDir}, wantCode: exitUsage},
+		{name: "config file with an unknown key", args: []string{"run", "--datadir", "{fresh}", "--genesis", devFile, "--config", unknownKeyConf},
+			wantErr: errConfigFile, wantCode: exitUsage, noInit: "{fresh}"},
+		{name: "config file not TOML", args: []string{"dev", "--datadir", "{fresh}", "--config", badTOMLConf},
+			wantErr: errConfigFile, wantCode: exitUsage, noInit: "{fresh}"},
+		{name: "config file value of the wrong type", args: []string{"run", "--datadir", "{fresh}", "--genesis", devFile, "--config", badTypeConf},
+			wantErr: errConfigFile, wantCode: exitUsage, noInit: "{fresh}"},
+		{name: "config file with an unknown key, for init", args: []string{"init", "--datadir", "{fresh}", "--genesis", devFile, "--config", unknownKeyConf},
+			wantErr: errConfigFile, wantCode: exitUsage, noInit: "{fresh}"},
+		{name: "missing config file", args: []string{"run", "--datadir", "{fresh}", "--genesis", devFile, "--config", "{fresh}/none.toml"},
+			wantErr: os.ErrNotExist, wantCode: exitError, noInit: "{fresh}"},
+		{name: "price bump 0", args: append([]string{"run", "--datadir", "{fresh}", "--genesis", devFile, "--txpool.pricebump", "0"}, quiet...),
+			wantCode: exitUsage, noInit: "{fresh}"},
+		{name: "price bump 0 from the environment", args: append([]string{"dev", "--datadir", "{fresh}"}, quiet...),
+			env: map[string]string{"QUARRY_TXPOOL_PRICEBUMP": "0"}, wantCode: exitUsage, noInit: "{fresh}"},
+		{name: "price bump 0 from the config file", args: append([]string{"dev", "--datadir", "{fresh}", "--config", zeroBumpConf}, quiet...),
+			wantCode: exitUsage, noInit: "{fresh}"},
 		{name: "export of a missing directory", args: []string{"export", "--datadir", "{fresh}/none", "{fresh}/out"},
 			wantErr: os.ErrNotExist, wantCode: exitError},
 	}
@@ -106,12 +137,19 @@ func TestMisconfigurations(t *testing.T) {
 			if err := os.WriteFile(garbage, []byte(`{"chainId": "one"}`), 0o644); err != nil {
 				t.Fatal(err)
 			}
+			for k, v := range tt.env {
+				t.Setenv(k, v)
+			}
 			r := strings.NewReplacer("{fresh}", fresh, "{other}", otherDir, "{garbage}", garbage)
 			args := make([]string, len(tt.args))
 			for i, a := range tt.args {
 				args[i] = r.Replace(a)
 			}
-			_, stderr, err := runApp(t, context.Background(), args...)
+			// Every case fails at start: one that runs a node instead ends
+			// with the deadline, and fails below with "no error".
+			ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+			defer cancel()
+			_, stderr, err := runApp(t, ctx, args...)
 			if err == nil {
 				t.Fatalf("no error; stderr:\n%s", stderr)
 			}

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"os"
 	"slices"
 	"strconv"
 
@@ -14,6 +15,14 @@ import (
 // errConfigFile: the --config file could not be read or holds a key or
 // value quarryd does not take.
 var errConfigFile = errors.New("config file")
+
+// badConfigFile is a mistake in the content of the config file at path:
+// not TOML, a key given twice or naming no flag, a value a flag does not
+// take. Like a bad flag it is a usage error (exit 2); a file that cannot
+// be read is not.
+func badConfigFile(path string, err error) error {
+	return &usageError{fmt.Errorf("%w %s: %w", errConfigFile, path, err)}
+}
 
 // applyConfigFile sets every flag of the command that neither the command
 // line nor the environment set from the --config file, which is what makes
@@ -30,13 +39,17 @@ func applyConfigFile(c *cli.Context) error {
 	if path == "" {
 		return nil
 	}
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return fmt.Errorf("%w: %w", errConfigFile, err)
+	}
 	var doc map[string]any
-	if _, err := toml.DecodeFile(path, &doc); err != nil {
-		return fmt.Errorf("%w %s: %w", errConfigFile, path, err)
+	if _, err := toml.Decode(string(data), &doc); err != nil {
+		return badConfigFile(path, err)
 	}
 	values := make(map[string]any)
 	if err := flatten("", doc, values); err != nil {
-		return fmt.Errorf("%w %s: %w", errConfigFile, path, err)
+		return badConfigFile(path, err)
 	}
 	known := knownConfigKeys()
 	ours := make(map[string]bool)
@@ -51,17 +64,17 @@ func applyConfigFile(c *cli.Context) error {
 	for _, key := range keys {
 		switch {
 		case !known[key]:
-			return fmt.Errorf("%w %s: unknown key %q (keys are flag names, such as rpc.port)", errConfigFile, path, key)
+			return badConfigFile(path, fmt.Errorf("unknown key %q (keys are flag names, such as rpc.port)", key))
 		case !ours[key] || c.IsSet(key):
 			continue
 		}
 		texts, err := flagTexts(values[key])
 		if err != nil {
-			return fmt.Errorf("%w %s: %s: %w", errConfigFile, path, key, err)
+			return badConfigFile(path, fmt.Errorf("%s: %w", key, err))
 		}
 		for _, s := range texts {
 			if err := c.Set(key, s); err != nil {
-				return fmt.Errorf("%w %s: %s = %q: %w", errConfigFile, path, key, s, err)
+				return badConfigFile(path, fmt.Errorf("%s = %q: %w", key, s, err))
 			}
 		}
 	}

@@ -172,7 +172,7 @@ func nodeFlags(d nodeFlagDefaults) []cli.Flag {
 		&cli.IntFlag{Name: flagTxPoolMaxQueued, Category: catPool, EnvVars: env(flagTxPoolMaxQueued), Value: mempool.DefaultMaxQueued,
 			Usage: "most future-nonce transactions the pool holds (`N`)"},
 		&cli.Uint64Flag{Name: flagTxPoolPriceBump, Category: catPool, EnvVars: env(flagTxPoolPriceBump), Value: mempool.DefaultPriceBump,
-			Usage: "`PERCENT` a replacement transaction must raise its price by"},
+			Usage: "`PERCENT` a replacement transaction must raise its price by (at least 1)"},
 		&cli.StringFlag{Name: flagMetrics, Category: catLog, EnvVars: env(flagMetrics),
 			Usage: "serve Prometheus metrics at http://`ADDR`/metrics (host:port; default off)"},
 		&cli.BoolFlag{Name: flagPprof, Category: catLog, EnvVars: env(flagPprof),

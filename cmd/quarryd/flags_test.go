@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/urfave/cli/v2"
@@ -226,14 +227,28 @@ func TestFlagAndFileErrors(t *testing.T) {
 		file      string
 		wantErr   error // nil: only the exit code is checked
 		wantUsage bool
+		wantMsg   string // "": not checked
 	}{
-		{name: "unknown key", file: "rpc.prot = 1\n", wantErr: errConfigFile},
-		{name: "bad toml", file: "rpc.port = \n", wantErr: errConfigFile},
-		{name: "key given twice", file: "\"rpc.port\" = 1\n[rpc]\nport = 2\n", wantErr: errConfigFile},
-		{name: "value of the wrong type", file: "rpc.port = \"many\"\n", wantErr: errConfigFile},
-		{name: "fractional number", file: "txpool.maxtxs = 1.5\n", wantErr: errConfigFile},
-		{name: "date value", file: "metrics = 1979-05-27\n", wantErr: errConfigFile},
+		// Mistakes in the file's content are usage errors, as on the
+		// command line; a file that cannot be read is not.
+		{name: "unknown key", file: "rpc.prot = 1\n", wantErr: errConfigFile, wantUsage: true, wantMsg: `unknown key "rpc.prot"`},
+		{name: "unknown key in a table", file: "[rpc]\nprot = 1\n", wantErr: errConfigFile, wantUsage: true},
+		{name: "bad toml", file: "rpc.port = \n", wantErr: errConfigFile, wantUsage: true},
+		{name: "key given twice", file: "\"rpc.port\" = 1\n[rpc]\nport = 2\n", wantErr: errConfigFile, wantUsage: true},
+		{name: "value of the wrong type", file: "rpc.port = \"many\"\n", wantErr: errConfigFile, wantUsage: true},
+		{name: "fractional number", file: "txpool.maxtxs = 1.5\n", wantErr: errConfigFile, wantUsage: true},
+		{name: "date value", file: "metrics = 1979-05-27\n", wantErr: errConfigFile, wantUsage: true},
 		{name: "missing config file", args: []string{"--config", "/nonexistent/quarry.toml"}, wantErr: os.ErrNotExist},
+		{name: "unreadable config file", args: []string{"--config", "/"}, wantErr: errConfigFile},
+		{name: "price bump 0 flag", args: []string{"--txpool.pricebump", "0"}, wantUsage: true,
+			wantMsg: "--txpool.pricebump must be at least 1 (percent)"},
+		{name: "price bump 0 env", env: map[string]string{"QUARRY_TXPOOL_PRICEBUMP": "0"}, wantUsage: true,
+			wantMsg: "--txpool.pricebump must be at least 1 (percent)"},
+		{name: "price bump 0 file", file: "txpool.pricebump = 0\n", wantUsage: true,
+			wantMsg: "--txpool.pricebump must be at least 1 (percent)"},
+		{name: "price bump 0 file as a table", file: "[txpool]\npricebump = 0\n", wantUsage: true,
+			wantMsg: "--txpool.pricebump must be at least 1 (percent)"},
+		{name: "negative price bump", args: []string{"--txpool.pricebump", "-1"}, wantUsage: true},
 		{name: "unknown flag", args: []string{"--rpc.prot", "1"}, wantUsage: true},
 		{name: "bad log level", args: nil, env: map[string]string{"QUARRY_LOG_LEVEL": "loud"}, wantUsage: true},
 		{name: "bad env number", env: map[string]string{"QUARRY_RPC_PORT": "x"}, wantUsage: true},
@@ -261,6 +276,12 @@ func TestFlagAndFileErrors(t *testing.T) {
 			var ue *usageError
 			if got := errors.As(err, &ue); got != tt.wantUsage {
 				t.Fatalf("usage error %v, want %v (err: %v)", got, tt.wantUsage, err)
+			}
+			if want := map[bool]int{false: exitError, true: exitUsage}[tt.wantUsage]; exitCode(err) != want {
+				t.Fatalf("exit code %d, want %d (err: %v)", exitCode(err), want, err)
+			}
+			if !strings.Contains(err.Error(), tt.wantMsg) {
+				t.Fatalf("err = %q, want it to say %q", err, tt.wantMsg)
 			}
 		})
 	}

@@ -114,7 +114,11 @@ func nodeConfig(c *cli.Context, log *slog.Logger) (node.Config, error) {
 		return cfg, usagef("--%s %q: want a whole number of wei: %v", flagMinerGasPrice, c.String(flagMinerGasPrice), err)
 	}
 	cfg.Pool.MinGasPrice = price
-	cfg.Pool.PriceBump = c.Uint64(flagTxPoolPriceBump)
+	// The pool takes a zero bump as its default; an explicit 0 (which would
+	// let same-price replacements churn the network) is refused instead.
+	if cfg.Pool.PriceBump = c.Uint64(flagTxPoolPriceBump); cfg.Pool.PriceBump == 0 {
+		return cfg, usagef("--%s must be at least 1 (percent)", flagTxPoolPriceBump)
+	}
 	for _, lim := range []struct {
 		flag string
 		dst  *int
