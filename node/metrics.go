@@ -107,6 +107,12 @@ func (m *metrics) start(addr string, n *Node) error {
 		gauge("quarry_mempool_queued", "Transactions waiting for a nonce gap.", func() float64 { _, q := n.pool.Status(); return float64(q) }),
 		gauge("quarry_mempool_bytes", "Encoded size of the pool.", func() float64 { return float64(n.pool.Bytes()) }),
 		gauge("quarry_miner_hashrate", "Hashes per second (moving average).", func() float64 { return n.miner.HashRate() }),
+		gauge("quarry_rpc_response_bytes_in_flight", "Encoded JSON-RPC answers held until written, against the server's 64 MiB budget.", func() float64 {
+			if n.rpc == nil {
+				return 0
+			}
+			return float64(n.rpc.ResponseBytesInFlight())
+		}),
 		gauge("quarry_p2p_peers", "Connected peers.", func() float64 {
 			if n.p2p == nil {
 				return 0

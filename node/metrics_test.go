@@ -68,7 +68,7 @@ func TestMetricsEndpoint(t *testing.T) {
 	}
 	for _, name := range []string{"quarry_state_trie_cache_hits_total", "quarry_state_trie_store_reads_total",
 		"quarry_state_trie_cache_bytes", "quarry_state_account_cache_hits_total", "quarry_state_account_cache_misses_total",
-		"quarry_state_account_cache_bytes", "quarry_state_account_cache_budget_bytes"} {
+		"quarry_state_account_cache_bytes", "quarry_state_account_cache_budget_bytes", "quarry_rpc_response_bytes_in_flight"} {
 		value(name)
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"io"
 	"net/http"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -69,6 +70,40 @@ func BenchmarkServeBody(b *testing.B) {
 	from := &caller{}
 	b.ReportAllocs()
 	for b.Loop() {
-		ts.serveBody(b.Context(), body, from)
+		ans, _ := ts.serveBody(b.Context(), body, from)
+		ans.release()
+	}
+}
+
+// BenchmarkLargeAnswer measures the allocations of serving one large
+// eth_call answer through serveBody (no HTTP): 3 MiB of revert data, a 6
+// MiB answer, is what scripts/fault_hostile.sh asks for.
+func BenchmarkLargeAnswer(b *testing.B) {
+	const size = 3 << 20
+	raw := bytes.Repeat([]byte{0xab}, size)
+	cases := []struct {
+		name  string
+		exec  *bigExec
+		batch int
+	}{
+		{"revert-3MiB", &bigExec{data: raw, reverted: true}, 0},
+		{"revert-reason-3MiB", &bigExec{data: revertData(strings.Repeat("x", size)), reverted: true}, 0},
+		{"return-3MiB", &bigExec{data: raw}, 0},
+		{"batch-4x1MiB", &bigExec{data: raw[:1<<20], reverted: true}, 4},
+	}
+	for _, tc := range cases {
+		b.Run(tc.name, func(b *testing.B) {
+			ts := newTestServer(b, func(c *Config) { c.Exec = tc.exec })
+			body := []byte(bigCallBody(tc.batch))
+			from := &caller{}
+			b.ReportAllocs()
+			var n int
+			for b.Loop() {
+				ans, _ := ts.serveBody(b.Context(), body, from)
+				n = ans.size
+				ans.release()
+			}
+			b.ReportMetric(float64(n), "answer-bytes")
+		})
 	}
 }

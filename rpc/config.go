@@ -33,6 +33,11 @@ const (
 	DefaultMaxFeeHistory    = 1024 // blocks per eth_feeHistory
 	DefaultSafeDepth        = 6    // confirmations for the "safe" tag
 	DefaultFinalizedDepth   = 64   // confirmations for the "finalized" tag
+	// DefaultMaxResponseBytesInFlight bounds the encoded answers the whole
+	// server holds at once: ten 6 MiB answers, or two full batches.
+	// Hostile clients asking for large answers concurrently drove a node
+	// past 700 MiB without it.
+	DefaultMaxResponseBytesInFlight = 64 << 20
 )
 
 // Config configures a Server. Backends left nil disable their methods.
@@ -92,6 +97,15 @@ type Config struct {
 	// finalizes; these are confirmation counts, clamped at genesis.
 	SafeDepth      uint64
 	FinalizedDepth uint64
+	// MaxResponseBytesInFlight bounds the bytes of encoded answers the
+	// server holds at once, over all clients: an answer is charged from
+	// when it is encoded until it is written (HTTP body, WebSocket
+	// message). An answer that does not fit waits, within RequestTimeout,
+	// and then gets ErrResponseBudget (-32005). One answer larger than the
+	// bound is still served when nothing else is in flight, and answers
+	// under 64 KiB are counted but never wait: they cost little, and must
+	// not queue behind large ones. Negative: unlimited.
+	MaxResponseBytesInFlight int64
 
 	Logger *slog.Logger
 }
@@ -127,6 +141,7 @@ func (c Config) withDefaults() (Config, error) {
 	setUint(&c.MaxFeeHistory, DefaultMaxFeeHistory)
 	setUint(&c.SafeDepth, DefaultSafeDepth)
 	setUint(&c.FinalizedDepth, DefaultFinalizedDepth)
+	setInt64(&c.MaxResponseBytesInFlight, DefaultMaxResponseBytesInFlight)
 	if c.ClientVersion == "" {
 		c.ClientVersion = "quarry"
 	}

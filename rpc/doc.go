@@ -10,6 +10,9 @@
 //	                 admin_/miner_ access rule, strict param decoders,
 //	                 per-request timeout, panic recovery
 //	              -> backend interfaces (backend.go) -> JSON shapes (marshal.go)
+//	              -> encode (encode.go): sized first, charged to the server-wide
+//	                 budget of response bytes in flight (budget.go) until the
+//	                 HTTP body or WebSocket message is written
 //	EventSource -> hub (own goroutine) -> eth_subscribe notifications and
 //	              polling filters (eth_newFilter...)
 //
@@ -24,9 +27,10 @@
 // Responses carry JSON-RPC error objects: -32700 parse error, -32600
 // invalid request, -32601 method not found, -32602 invalid params (naming
 // the argument), -32603 internal (details only in the log), -32000 with
-// geth's messages, -32002 timeout, -32005 query limits, and 3 with the
-// revert data for "execution reverted" (with the Error(string) reason
-// appended to the message).
+// geth's messages, -32002 timeout, -32005 query limits and a response
+// budget that stayed full until the timeout (ErrResponseBudget), and 3
+// with the revert data for "execution reverted" (with the Error(string)
+// reason appended to the message).
 //
 // Backends report failures by wrapping the exported kinds (ErrNotFound,
 // ErrStateNotAvailable, ErrNonceTooLow, ErrInsufficientFunds,

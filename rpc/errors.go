@@ -3,6 +3,7 @@ package rpc
 import (
 	"errors"
 	"fmt"
+	"strings"
 
 	"github.com/quarry-chain/quarry/rpc/hexutil"
 )
@@ -16,6 +17,7 @@ const (
 	CodeInternal       = -32603 // a bug or an unexpected backend failure
 	CodeServer         = -32000 // geth's code for rule violations with a message
 	CodeTimeout        = -32002 // request took longer than Config.RequestTimeout
+	CodeLimitExceeded  = -32005 // a query or server limit, as EIP-1474 and providers use it
 	CodeReverted       = 3      // execution reverted; data is the revert payload
 )
 
@@ -82,6 +84,12 @@ var (
 	ErrUnknownWork = &Kind{CodeServer, "unknown or stale work"}
 	ErrNoMining    = &Kind{CodeServer, "mining not available"}
 
+	// ErrResponseBudget: the answer could not be given room in the
+	// server's budget of response bytes in flight
+	// (Config.MaxResponseBytesInFlight) before the request timed out.
+	// Clients may retry later.
+	ErrResponseBudget = &Kind{CodeLimitExceeded, "limit exceeded"}
+
 	// Server-side refusals.
 	errMethodNotAllowed = &Kind{CodeServer, "method not allowed"}
 	errTimeout          = &Kind{CodeTimeout, "request timed out"}
@@ -116,10 +124,17 @@ type RevertError struct {
 }
 
 func (e *RevertError) Error() string {
-	if reason, ok := unpackRevertReason(e.Data); ok {
-		return ErrExecutionReverted.msg + ": " + reason
+	reason, ok := revertReason(e.Data)
+	if !ok {
+		return ErrExecutionReverted.msg
 	}
-	return ErrExecutionReverted.msg
+	// One allocation: a hostile contract's reason can be megabytes.
+	var b strings.Builder
+	b.Grow(len(ErrExecutionReverted.msg) + 2 + len(reason))
+	b.WriteString(ErrExecutionReverted.msg)
+	b.WriteString(": ")
+	b.Write(reason)
+	return b.String()
 }
 func (e *RevertError) Unwrap() error  { return ErrExecutionReverted }
 func (e *RevertError) ErrorCode() int { return CodeReverted }

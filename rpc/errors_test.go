@@ -12,7 +12,7 @@ func TestErrorKindsDistinct(t *testing.T) {
 	kinds := []*Kind{ErrNotFound, ErrStateNotAvailable, ErrNonceTooLow, ErrNonceTooHigh, ErrInsufficientFunds,
 		ErrAlreadyKnown, ErrReplaceUnderpriced, ErrUnderpriced, ErrIntrinsicGas, ErrGasLimit, ErrOversizedData,
 		ErrInvalidSender, ErrInvalidChainID, ErrTxTypeNotSupported, ErrTipAboveFeeCap, ErrPoolFull, ErrOutOfGas,
-		ErrExecutionReverted, ErrUnknownWork, ErrNoMining}
+		ErrExecutionReverted, ErrUnknownWork, ErrNoMining, ErrResponseBudget}
 	for i, k := range kinds {
 		wrapped := fmt.Errorf("context: %w", Errorf(k, "detail"))
 		for j, other := range kinds {
@@ -38,6 +38,7 @@ func TestErrorObjects(t *testing.T) {
 		{"Errorf", Errorf(ErrInsufficientFunds, "have 1 want 2"), -32000, "insufficient funds for gas * price + value: have 1 want 2", false},
 		{"revert", &RevertError{Data: revertData("why")}, 3, "execution reverted: why", false},
 		{"revert without reason", &RevertError{Data: []byte{1}}, 3, "execution reverted", false},
+		{"response budget", Errorf(ErrResponseBudget, "retry later"), -32005, "limit exceeded: retry later", false},
 		{"param", &paramError{2, "block", errors.New("bad")}, -32602, "invalid argument 2 (block): bad", false},
 		{"unknown", errors.New("disk on fire"), -32603, "internal error", true},
 	}

@@ -15,8 +15,8 @@ func (s *Server) registerEthLogs() {
 // -32005 is the code providers use for queries over a size limit, which
 // clients recognise as "narrow the range".
 var (
-	errRangeTooLarge  = &Kind{-32005, "block range too large"}
-	errTooManyResults = &Kind{-32005, "query returned more than the result limit"}
+	errRangeTooLarge  = &Kind{CodeLimitExceeded, "block range too large"}
+	errTooManyResults = &Kind{CodeLimitExceeded, "query returned more than the result limit"}
 	errInvalidRange   = &Kind{CodeInvalidParams, "invalid block range params"}
 )
 

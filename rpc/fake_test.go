@@ -543,3 +543,17 @@ func (f *fake) config() Config {
 		ClientVersion: "quarry/test",
 	}
 }
+
+// bigExec is an ExecBackend whose every call returns data, reverted or
+// not: the large answers of the hostile-client measurements and of the
+// response budget tests.
+type bigExec struct {
+	data     []byte
+	reverted bool
+}
+
+var _ ExecBackend = (*bigExec)(nil)
+
+func (e *bigExec) Call(ctx context.Context, msg *CallMsg, at *types.Header) (*ExecResult, error) {
+	return &ExecResult{ReturnData: e.data, GasUsed: 21000, Reverted: e.reverted}, nil
+}

@@ -19,13 +19,15 @@ type request struct {
 	Params  json.RawMessage `json:"params"`
 }
 
-// response is one JSON-RPC 2.0 response object. Result is always a JSON
-// value (possibly null) on success, and omitted on error.
+// response is one JSON-RPC 2.0 response object, before encoding
+// (encode.go): Result, the handler's value, is sent on success (null if
+// nil) and Error otherwise. The result stays a Go value until its encoded
+// size has been charged to the response budget.
 type response struct {
-	JSONRPC string          `json:"jsonrpc"`
-	ID      json.RawMessage `json:"id"`
-	Result  json.RawMessage `json:"result,omitempty"`
-	Error   *errorObject    `json:"error,omitempty"`
+	ID     json.RawMessage
+	Result any
+	Error  *errorObject
+	method string // names the method if Result fails to encode
 }
 
 var nullID = json.RawMessage("null")
@@ -65,33 +67,50 @@ func (s *Server) errorResponse(id json.RawMessage, err error) *response {
 	if id == nil {
 		id = nullID
 	}
-	return &response{JSONRPC: "2.0", ID: id, Error: obj}
+	return &response{ID: id, Error: obj}
 }
 
+// answer is a response, or a batch of them, encoded: its parts, written in
+// order, form one message of size bytes. It holds the charge of those bytes
+// to the response budget until release, which whoever writes the answer
+// calls once it is written or dropped.
+type answer struct {
+	parts  [][]byte
+	size   int
+	charge charge
+}
+
+// freeAnswer is a small answer outside the budget.
+func freeAnswer(out []byte) *answer { return &answer{parts: [][]byte{out}, size: len(out)} }
+
+func (a *answer) release() { a.charge.release() }
+
 // serveBody handles a whole message (a request or a batch) and returns the
-// encoded response, or nil when nothing must be sent (only notifications).
+// encoded answer, or nil when nothing must be sent (only notifications).
 //
 // The returned functions are the handlers' after hooks (see call.after),
-// to run once out has been queued.
-func (s *Server) serveBody(ctx context.Context, body []byte, from *caller) (out []byte, after []func()) {
+// to run once the answer has been queued.
+func (s *Server) serveBody(ctx context.Context, body []byte, from *caller) (ans *answer, after []func()) {
 	body = bytes.TrimSpace(body)
 	if err := checkDepth(body, s.cfg.MaxJSONDepth); err != nil {
-		return s.encode(s.errorResponse(nil, err)), nil
+		return freeAnswer(s.encodeFree(s.errorResponse(nil, err))), nil
 	}
 	if !json.Valid(body) {
-		return s.encode(s.errorResponse(nil, errParse)), nil
+		return freeAnswer(s.encodeFree(s.errorResponse(nil, errParse))), nil
 	}
 	if len(body) > 0 && body[0] == '[' {
 		return s.serveBatch(ctx, body, from)
 	}
-	resp, fn := s.serveOne(ctx, body, from)
+	ans = &answer{charge: charge{b: s.budget}}
+	out, fn := s.serveOne(ctx, body, from, &ans.charge)
 	if fn != nil {
 		after = append(after, fn)
 	}
-	if resp == nil {
+	if out == nil {
 		return nil, after
 	}
-	return s.encode(resp), after
+	ans.parts, ans.size = [][]byte{out}, len(out)
+	return ans, after
 }
 
 var (
@@ -104,53 +123,56 @@ var (
 )
 
 // serveBatch handles a batch: each element is answered in order, except
-// notifications; the response is a JSON array, or nil if every element was
-// a notification.
-func (s *Server) serveBatch(ctx context.Context, body []byte, from *caller) ([]byte, []func()) {
+// notifications; the answer is a JSON array, or nil if every element was
+// a notification. The elements' encodings are the answer's parts, never
+// joined: the batch costs the memory of its elements, charged to the
+// budget as one answer.
+func (s *Server) serveBatch(ctx context.Context, body []byte, from *caller) (*answer, []func()) {
 	var elems []json.RawMessage
 	if err := json.Unmarshal(body, &elems); err != nil {
-		return s.encode(s.errorResponse(nil, errParse)), nil
+		return freeAnswer(s.encodeFree(s.errorResponse(nil, errParse))), nil
 	}
 	if len(elems) == 0 {
-		return s.encode(s.errorResponse(nil, errEmptyBatch)), nil
+		return freeAnswer(s.encodeFree(s.errorResponse(nil, errEmptyBatch))), nil
 	}
 	if len(elems) > s.cfg.MaxBatch {
-		return s.encode(s.errorResponse(nil, Errorf(errBatchTooBig, "%d requests, limit %d", len(elems), s.cfg.MaxBatch))), nil
+		return freeAnswer(s.encodeFree(s.errorResponse(nil, Errorf(errBatchTooBig, "%d requests, limit %d", len(elems), s.cfg.MaxBatch)))), nil
 	}
 	var after []func()
-	var out bytes.Buffer
-	out.WriteByte('[')
-	n := 0
+	ans := &answer{charge: charge{b: s.budget}}
+	seps := []byte("[,]")
 	for _, e := range elems {
-		var resp *response
-		if out.Len() > s.cfg.MaxBatchResponse {
+		var out []byte
+		if ans.size > s.cfg.MaxBatchResponse {
 			// Still honour notifications: they get nothing either way.
 			id, isNotification := peekID(e)
 			if isNotification {
 				continue
 			}
-			resp = s.errorResponse(id, errRespTooLarge)
+			out, _ = s.encodeCharged(ctx, s.errorResponse(id, errRespTooLarge), &ans.charge)
 		} else {
 			var fn func()
-			resp, fn = s.serveOne(ctx, e, from)
+			out, fn = s.serveOne(ctx, e, from, &ans.charge)
 			if fn != nil {
 				after = append(after, fn)
 			}
 		}
-		if resp == nil {
+		if out == nil {
 			continue
 		}
-		if n > 0 {
-			out.WriteByte(',')
+		sep := seps[1:2]
+		if len(ans.parts) == 0 {
+			sep = seps[0:1]
 		}
-		out.Write(s.encode(resp))
-		n++
+		ans.parts = append(ans.parts, sep, out)
+		ans.size += 1 + len(out)
 	}
-	if n == 0 {
+	if len(ans.parts) == 0 {
 		return nil, after
 	}
-	out.WriteByte(']')
-	return out.Bytes(), after
+	ans.parts = append(ans.parts, seps[2:3])
+	ans.size++
+	return ans, after
 }
 
 // peekID returns a request's id and whether it is a notification, for a
@@ -175,9 +197,27 @@ func validID(id json.RawMessage) bool {
 	return false
 }
 
-// serveOne handles one request object and returns its response, or nil for
-// a notification.
-func (s *Server) serveOne(ctx context.Context, raw json.RawMessage, from *caller) (*response, func()) {
+// serveOne handles one request object and returns its encoded response,
+// charged to c, or nil for a notification. Config.RequestTimeout bounds
+// the method and the wait for room in the response budget together.
+func (s *Server) serveOne(ctx context.Context, raw json.RawMessage, from *caller, c *charge) ([]byte, func()) {
+	ctx, cancel := context.WithTimeout(ctx, s.cfg.RequestTimeout)
+	defer cancel()
+	resp, after := s.handle(ctx, raw, from)
+	if resp == nil {
+		return nil, after
+	}
+	out, ok := s.encodeCharged(ctx, resp, c)
+	if !ok {
+		// The client gets an error, not the answer the hook follows.
+		after = nil
+	}
+	return out, after
+}
+
+// handle runs one request object and returns its response, or nil for a
+// notification.
+func (s *Server) handle(ctx context.Context, raw json.RawMessage, from *caller) (*response, func()) {
 	if len(raw) == 0 || raw[0] != '{' {
 		return s.errorResponse(nil, Errorf(errInvalidReq, "not a JSON object")), nil
 	}
@@ -226,23 +266,20 @@ func (s *Server) dispatch(ctx context.Context, req *request, from *caller) (*res
 	if err != nil {
 		return s.errorResponse(req.ID, err), nil
 	}
-	enc, err := json.Marshal(result)
-	if err != nil {
-		return s.errorResponse(req.ID, fmt.Errorf("encoding %s result: %w", req.Method, err)), nil
-	}
 	id := req.ID
 	if id == nil {
 		id = nullID
 	}
-	return &response{JSONRPC: "2.0", ID: id, Result: enc}, c.after
+	return &response{ID: id, Result: result, method: req.Method}, c.after
 }
 
-// run calls fn under the request timeout. A handler that does not return in
-// time is abandoned (its context is cancelled, so well-behaved backends stop
-// soon after) and the client gets a timeout error; a panic becomes an
-// internal error rather than taking the node down.
+// run calls fn until ctx's deadline (the request timeout, see serveOne). A
+// handler that does not return in time is abandoned (its context is
+// cancelled, so well-behaved backends stop soon after) and the client gets
+// a timeout error; a panic becomes an internal error rather than taking the
+// node down.
 func (s *Server) run(ctx context.Context, fn handlerFunc, c *call) (any, error) {
-	ctx, cancel := context.WithTimeout(ctx, s.cfg.RequestTimeout)
+	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	type result struct {
 		v   any
@@ -270,16 +307,6 @@ func (s *Server) run(ctx context.Context, fn handlerFunc, c *call) (any, error) 
 		}
 		return nil, fmt.Errorf("request cancelled: %w", ctx.Err())
 	}
-}
-
-// encode marshals a response; it cannot fail for the types used.
-func (s *Server) encode(r *response) []byte {
-	b, err := json.Marshal(r)
-	if err != nil {
-		s.log.Error("rpc: encoding response", "err", err)
-		return []byte(`{"jsonrpc":"2.0","id":null,"error":{"code":-32603,"message":"internal error"}}`)
-	}
-	return b
 }
 
 // splitParams accepts absent or null params (no arguments) or an array.

@@ -379,7 +379,7 @@ func TestRevertData(t *testing.T) {
 	}
 }
 
-func TestUnpackRevertReason(t *testing.T) {
+func TestRevertReason(t *testing.T) {
 	t.Parallel()
 	tests := []struct {
 		name string
@@ -396,8 +396,8 @@ func TestUnpackRevertReason(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got, ok := unpackRevertReason(tt.data)
-			if got != tt.want || ok != tt.ok {
+			got, ok := revertReason(tt.data)
+			if string(got) != tt.want || ok != tt.ok {
 				t.Fatalf("got %q %v, want %q %v", got, ok, tt.want, tt.ok)
 			}
 		})

@@ -10,6 +10,7 @@ import (
 	"mime"
 	"net"
 	"net/http"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -28,6 +29,7 @@ type Server struct {
 
 	filters *filterManager
 	hub     *hub
+	budget  *respBudget // Config.MaxResponseBytesInFlight
 
 	wsConns atomic.Int64
 
@@ -50,6 +52,7 @@ func New(cfg Config) (*Server, error) {
 		log:     cfg.Logger,
 		signer:  types.NewSigner(cfg.Chain.ChainID()),
 		methods: make(map[string]method),
+		budget:  newRespBudget(cfg.MaxResponseBytesInFlight),
 	}
 	s.loopback = isLoopbackAddr(cfg.Addr)
 	s.filters = newFilterManager(s)
@@ -152,6 +155,11 @@ func (s *Server) startBackground(ctx context.Context) {
 	go s.filters.expireLoop(ctx)
 }
 
+// ResponseBytesInFlight reports the bytes of encoded answers the server
+// holds, charged to Config.MaxResponseBytesInFlight and not yet written:
+// for an operator's gauge of that budget's pressure.
+func (s *Server) ResponseBytesInFlight() int64 { return s.budget.stats().inFlight }
+
 // Addr returns the listening address, or nil before Start.
 func (s *Server) Addr() net.Addr {
 	s.mu.Lock()
@@ -217,19 +225,27 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		var tooBig *http.MaxBytesError
 		if errors.As(err, &tooBig) {
 			w.WriteHeader(http.StatusRequestEntityTooLarge)
-			w.Write(s.encode(s.errorResponse(nil, Errorf(errInvalidReq, "body larger than %d bytes", s.cfg.MaxBodyBytes))))
+			w.Write(s.encodeFree(s.errorResponse(nil, Errorf(errInvalidReq, "body larger than %d bytes", s.cfg.MaxBodyBytes))))
 			return
 		}
 		w.WriteHeader(http.StatusBadRequest)
-		w.Write(s.encode(s.errorResponse(nil, Errorf(errInvalidReq, "reading body: %v", err))))
+		w.Write(s.encodeFree(s.errorResponse(nil, Errorf(errInvalidReq, "reading body: %v", err))))
 		return
 	}
-	out, _ := s.serveBody(r.Context(), body, &caller{privileged: s.privileged(r)})
-	if out == nil {
+	ans, _ := s.serveBody(r.Context(), body, &caller{privileged: s.privileged(r)})
+	if ans == nil {
 		w.WriteHeader(http.StatusOK) // only notifications: nothing to answer
 		return
 	}
-	w.Write(out)
+	// The budget holds the answer's bytes until the client has taken
+	// them (or WriteTimeout ends the connection).
+	defer ans.release()
+	w.Header().Set("Content-Length", strconv.Itoa(ans.size))
+	for _, p := range ans.parts {
+		if _, err := w.Write(p); err != nil {
+			return
+		}
+	}
 }
 
 // privileged reports whether r may call admin_ and miner_ methods: with a

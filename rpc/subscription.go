@@ -173,7 +173,9 @@ func (h *hub) notify(sub *subscription, result any) {
 		h.s.log.Error("rpc: encoding notification", "err", err)
 		return
 	}
-	sub.conn.send(msg)
+	// Notifications stay outside the response budget: the hub must not
+	// wait, and WSSendQueueBytes bounds them per connection.
+	sub.conn.send(freeAnswer(msg))
 }
 
 // notifyChain sends newHeads for every block joining the chain, and logs:

@@ -1,6 +1,7 @@
 package rpc
 
 import (
+	"bufio"
 	"context"
 	"net/http"
 	"sync"
@@ -12,12 +13,15 @@ import (
 // one queue, bounded in messages (WSSendQueue) and in bytes
 // (WSSendQueueBytes), drained by a writer goroutine; a client that lets the
 // queue fill, or does not accept a write within WSWriteTimeout, is
-// disconnected rather than buffered for without limit.
+// disconnected rather than buffered for without limit. Queued answers keep
+// their charge to the response budget until the writer has written them;
+// close releases those it will never write.
 type wsConn struct {
 	s      *Server
 	conn   *websocket.Conn
-	out    chan []byte
+	out    chan *answer
 	cancel context.CancelFunc
+	bw     *bufio.Writer // the writer goroutine's, for answers in parts
 
 	mu     sync.Mutex
 	subs   map[string]*subscription
@@ -47,13 +51,16 @@ func (s *Server) serveWS(w http.ResponseWriter, r *http.Request) {
 	c.SetReadLimit(s.cfg.MaxBodyBytes)
 	ctx, cancel := context.WithCancel(r.Context())
 	defer cancel()
-	wc := &wsConn{s: s, conn: c, out: make(chan []byte, s.cfg.WSSendQueue), cancel: cancel, subs: make(map[string]*subscription)}
+	wc := &wsConn{s: s, conn: c, out: make(chan *answer, s.cfg.WSSendQueue), cancel: cancel, subs: make(map[string]*subscription)}
+	var wg sync.WaitGroup
+	// Closing first cancels the requests still running (their answers
+	// could not be delivered), so that none waits for the response budget
+	// on behalf of a client that has gone; then they are waited for.
+	defer wg.Wait()
 	defer wc.close(websocket.StatusNormalClosure, "")
 	go wc.writeLoop(ctx)
 	from := &caller{privileged: s.privileged(r), ws: wc}
 	slots := make(chan struct{}, maxWSInFlight)
-	var wg sync.WaitGroup
-	defer wg.Wait()
 	for {
 		typ, data, err := c.Read(ctx)
 		if err != nil {
@@ -71,8 +78,8 @@ func (s *Server) serveWS(w http.ResponseWriter, r *http.Request) {
 		go func() {
 			defer wg.Done()
 			defer func() { <-slots }()
-			out, after := s.serveBody(ctx, data, from)
-			if out != nil && !wc.send(out) {
+			ans, after := s.serveBody(ctx, data, from)
+			if ans != nil && !wc.send(ans) {
 				return
 			}
 			for _, fn := range after {
@@ -82,24 +89,28 @@ func (s *Server) serveWS(w http.ResponseWriter, r *http.Request) {
 	}
 }
 
-// send queues msg without blocking. A full queue, in messages or bytes,
+// send queues a without blocking; the queue owns it from then on, and
+// releases it if it is not queued. A full queue, in messages or bytes,
 // means the client is not keeping up: it is disconnected and send reports
 // false. A message alone in the queue may exceed the byte bound.
-func (wc *wsConn) send(msg []byte) bool {
+func (wc *wsConn) send(a *answer) bool {
 	wc.mu.Lock()
 	defer wc.mu.Unlock()
 	if wc.closed {
+		a.release()
 		return false
 	}
-	if wc.queued > 0 && wc.queued+len(msg) > wc.s.cfg.WSSendQueueBytes {
+	if wc.queued > 0 && wc.queued+a.size > wc.s.cfg.WSSendQueueBytes {
+		a.release()
 		wc.dropSlowLocked()
 		return false
 	}
 	select {
-	case wc.out <- msg:
-		wc.queued += len(msg)
+	case wc.out <- a:
+		wc.queued += a.size
 		return true
 	default:
+		a.release()
 		wc.dropSlowLocked()
 		return false
 	}
@@ -123,17 +134,48 @@ func (wc *wsConn) writeLoop(ctx context.Context) {
 		select {
 		case <-ctx.Done():
 			return
-		case msg := <-wc.out:
-			wc.taken(len(msg))
-			wctx, cancel := context.WithTimeout(ctx, wc.s.cfg.WSWriteTimeout)
-			err := wc.conn.Write(wctx, websocket.MessageText, msg)
-			cancel()
+		case a := <-wc.out:
+			wc.taken(a.size)
+			err := wc.write(ctx, a)
+			a.release()
 			if err != nil {
 				wc.close(websocket.StatusPolicyViolation, "write failed or timed out")
 				return
 			}
 		}
 	}
+}
+
+// write sends a as one message within WSWriteTimeout. An answer in parts
+// (a batch) is streamed: it is never joined into one buffer, and small
+// parts are gathered so as not to send a frame per element.
+func (wc *wsConn) write(ctx context.Context, a *answer) error {
+	ctx, cancel := context.WithTimeout(ctx, wc.s.cfg.WSWriteTimeout)
+	defer cancel()
+	if len(a.parts) == 1 {
+		return wc.conn.Write(ctx, websocket.MessageText, a.parts[0])
+	}
+	w, err := wc.conn.Writer(ctx, websocket.MessageText)
+	if err != nil {
+		return err
+	}
+	if wc.bw == nil {
+		wc.bw = bufio.NewWriterSize(w, 32<<10)
+	}
+	wc.bw.Reset(w)
+	for _, p := range a.parts {
+		if _, err = wc.bw.Write(p); err != nil {
+			break
+		}
+	}
+	if err == nil {
+		err = wc.bw.Flush()
+	}
+	wc.bw.Reset(nil) // do not keep the finished message writer
+	if cerr := w.Close(); err == nil {
+		err = cerr
+	}
+	return err
 }
 
 // close ends the connection and its subscriptions; later calls do nothing.
@@ -151,6 +193,17 @@ func (wc *wsConn) closeLocked(code websocket.StatusCode, reason string) {
 	for id, sub := range wc.subs {
 		wc.s.hub.remove(sub)
 		delete(wc.subs, id)
+	}
+	// Nothing is queued after closed is set: release what the writer
+	// will not take. One it took is released by the writer.
+	for drained := false; !drained; {
+		select {
+		case a := <-wc.out:
+			wc.queued -= a.size
+			a.release()
+		default:
+			drained = true
+		}
 	}
 	wc.cancel()
 	// CloseNow does not wait for the peer's close frame: a slow client

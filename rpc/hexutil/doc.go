@@ -13,6 +13,8 @@
 //
 // The JSON types Uint64, U256 and Bytes apply the same rules in
 // encoding/json, and additionally refuse JSON values that are not strings.
+// Bytes can also append its JSON to a buffer sized with JSONLen, for
+// callers that write large answers without encoding/json's copies.
 //
 // Errors: every decoding failure wraps ErrInvalidHex and one of the more
 // specific sentinels (ErrMissingPrefix, ErrEmptyNumber, ErrLeadingZero,

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"math/big"
+	"slices"
 	"strconv"
 
 	"github.com/holiman/uint256"
@@ -59,6 +60,17 @@ func Encode(b []byte) string {
 	out[0], out[1] = '0', 'x'
 	hex.Encode(out[2:], b)
 	return string(out)
+}
+
+// AppendEncode appends b as data to dst. It grows dst once, to the exact
+// size, so that large data (megabytes of revert data or code) is written
+// where it will be sent rather than built apart and copied.
+func AppendEncode(dst, b []byte) []byte {
+	n := len(dst)
+	dst = slices.Grow(dst, 2+2*len(b))[:n+2+2*len(b)]
+	dst[n], dst[n+1] = '0', 'x'
+	hex.Encode(dst[n+2:], b)
+	return dst
 }
 
 // has0x reports whether s starts with "0x" or "0X".
