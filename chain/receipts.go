@@ -27,6 +27,7 @@ func fillReceipts(signer types.Signer, cache SigCache, blk *types.Block, receipt
 		r.EffectiveGasPrice = tx.EffectiveGasPrice()
 		r.From = from
 		r.To = tx.To
+		r.Type = tx.Type
 		r.ContractAddress = nil
 		if tx.IsCreate() {
 			addr := types.ContractAddress(from, tx.Nonce)

@@ -173,6 +173,7 @@ func applyTx(cfg *params.ChainConfig, st *state.StateDB, hdr *types.Header, tx *
 		From:              from,
 		To:                tx.To,
 		EffectiveGasPrice: price,
+		Type:              tx.Type,
 	}
 	gasLeft := tx.Gas - intrinsic
 	if contract {

@@ -33,8 +33,9 @@ type ChainBackend interface {
 	// InMainChain reports whether hash is a block of the active chain.
 	InMainChain(ctx context.Context, hash types.Hash) bool
 	// Receipts returns the receipts of a stored block, one per transaction
-	// in order. Only their consensus fields are read (status, gas, bloom,
-	// logs); positions, senders and addresses are derived from the block.
+	// in order, with their lookup fields (transaction hash and type, block,
+	// index, sender, recipient, contract address, price paid) filled in, as
+	// chain.BlockChain.Receipts does. They are shared: read-only.
 	Receipts(ctx context.Context, blockHash types.Hash) ([]*types.Receipt, error)
 	// TxLookup says where the active chain includes a transaction.
 	TxLookup(ctx context.Context, txHash types.Hash) (TxLocation, error)

@@ -143,6 +143,24 @@ func (f *fake) makeBlock(parent *types.Block, txs []*types.Transaction, receipts
 	if receipts == nil {
 		receipts = []*types.Receipt{}
 	}
+	// Lookup fields, as the chain's Receipts fills them.
+	for i, r := range receipts {
+		if i >= len(txs) {
+			break
+		}
+		tx := txs[i]
+		from, err := f.signer.Sender(tx)
+		if err != nil {
+			f.t.Fatalf("fake block: sender of tx %d: %v", i, err)
+		}
+		r.TxHash, r.BlockHash, r.BlockNumber, r.TxIndex = tx.Hash(), b.Hash(), h.Height, uint(i)
+		r.From, r.To, r.Type, r.EffectiveGasPrice = from, tx.To, tx.Type, tx.EffectiveGasPrice()
+		r.ContractAddress = nil
+		if tx.IsCreate() {
+			addr := types.ContractAddress(from, tx.Nonce)
+			r.ContractAddress = &addr
+		}
+	}
 	return b, receipts
 }
 

@@ -282,6 +282,31 @@ type rpcReceipt struct {
 	Status            hexutil.Uint64 `json:"status"`
 }
 
+// newRPCReceipt builds the receipt object of r, a receipt with its lookup
+// fields filled, whose first log is the block's logIndex-th.
+func newRPCReceipt(r *types.Receipt, logIndex uint64) *rpcReceipt {
+	logs := make([]*rpcLog, len(r.Logs)) // never null: see blockReceipts
+	for i, l := range r.Logs {
+		logs[i] = newRPCLog(l, r.BlockHash, r.BlockNumber, r.TxHash, uint64(r.TxIndex), logIndex+uint64(i), false)
+	}
+	return &rpcReceipt{
+		TransactionHash:   r.TxHash,
+		TransactionIndex:  hexutil.Uint64(r.TxIndex),
+		BlockHash:         r.BlockHash,
+		BlockNumber:       hexutil.Uint64(r.BlockNumber),
+		From:              r.From,
+		To:                r.To,
+		CumulativeGasUsed: hexutil.Uint64(r.CumulativeGasUsed),
+		GasUsed:           hexutil.Uint64(r.GasUsed),
+		EffectiveGasPrice: hexutil.U256(r.EffectiveGasPrice),
+		LogsBloom:         r.Bloom,
+		Type:              hexutil.Uint64(r.Type),
+		Status:            hexutil.Uint64(r.Status),
+		Logs:              logs,
+		ContractAddress:   r.ContractAddress,
+	}
+}
+
 // blockReceipts builds the receipt objects of a whole block. Positions,
 // senders and addresses come from the block, so only the receipts'
 // consensus fields are read.

@@ -322,6 +322,14 @@ func TestTransactionsAndReceipts(t *testing.T) {
 	if len(receipts) != 2 || receipts[0]["transactionHash"] != tx2.Hash().Hex() || receipts[0]["status"] != "0x1" || receipts[0]["contractAddress"] != nil {
 		t.Errorf("block receipts: %v", receipts)
 	}
+	// A single receipt is built from the chain's filled receipt, the
+	// block's from the block: the two must agree field for field.
+	for i, r := range receipts {
+		one := ts.result(t, "eth_getTransactionReceipt", `["`+r["transactionHash"].(string)+`"]`, nil)
+		if !jsonEqual(t, string(one), mustJSON(t, r)) {
+			t.Errorf("receipt %d: eth_getTransactionReceipt\n %s\neth_getBlockReceipts\n %s", i, one, mustJSON(t, r))
+		}
+	}
 }
 
 func TestSendRawTransaction(t *testing.T) {

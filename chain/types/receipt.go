@@ -56,6 +56,7 @@ type Receipt struct {
 	EffectiveGasPrice uint256.Int // price per gas actually paid
 	From              Address
 	To                *Address // nil for a contract creation
+	Type              TxType   // the transaction's type
 }
 
 // topicItemSize is the RLP size of one topic: a 1-byte header (32 < 56)
