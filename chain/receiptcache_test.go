@@ -261,18 +261,33 @@ func TestReceiptCacheBounds(t *testing.T) {
 	}
 }
 
+// transferBlocks connects n blocks named prefix0.. on genesis, each of
+// perBlock (at most 16) transfers among the harness's four accounts.
+func transferBlocks(h *harness, prefix string, n, perBlock int) []*types.Block {
+	h.t.Helper()
+	var blocks []*types.Block
+	parent := "genesis"
+	nonces := make([]uint64, len(h.addrs))
+	for i := range n {
+		name := fmt.Sprintf("%s%d", prefix, i)
+		txs := make([]*types.Transaction, 0, perBlock)
+		for j := range perBlock {
+			from := j % len(h.addrs)
+			txs = append(txs, h.transfer(from, h.addrs[(j+1)%len(h.addrs)], 1, nonces[from]))
+			nonces[from]++
+		}
+		blocks = append(blocks, h.block(name, parent, withTxs(txs...)))
+		h.accept(name)
+		parent = name
+	}
+	return blocks
+}
+
 func TestReceiptCacheBoundThroughChain(t *testing.T) {
 	t.Parallel()
 	h := newHarness(t)
 	h.bc.receipts = newReceiptCache(2, 1<<20)
-	var blocks []*types.Block
-	parent := "genesis"
-	for i := range 5 {
-		name := fmt.Sprintf("c%d", i)
-		blocks = append(blocks, h.block(name, parent, withTxs(h.transfer(1, h.addrs[2], 1, uint64(i)))))
-		h.accept(name)
-		parent = name
-	}
+	blocks := transferBlocks(h, "c", 5, 1)
 	for round := range 2 {
 		for i, blk := range blocks {
 			rs, err := h.bc.Receipts(blk.Hash())
@@ -292,18 +307,7 @@ func TestReceiptsConcurrentReaders(t *testing.T) {
 	h := newHarness(t)
 	// A cache smaller than the blocks read keeps loads and evictions going.
 	h.bc.receipts = newReceiptCache(3, 1<<20)
-	var blocks []*types.Block
-	parent := "genesis"
-	for i := range 6 {
-		name := fmt.Sprintf("b%d", i)
-		txs := make([]*types.Transaction, 0, 8)
-		for j := range 8 {
-			txs = append(txs, h.transfer(j%4, h.addrs[(j+1)%4], 1, uint64(i*2+j/4)))
-		}
-		blocks = append(blocks, h.block(name, parent, withTxs(txs...)))
-		h.accept(name)
-		parent = name
-	}
+	blocks := transferBlocks(h, "b", 6, 8)
 	want := make([][]*types.Receipt, len(blocks))
 	for i, b := range blocks {
 		rs, err := h.bc.readReceipts(b.Hash())

@@ -21,6 +21,21 @@ func openJournal(t *testing.T, p *Pool, path string, slack int) (*Journal, Journ
 	return j, load
 }
 
+// reloadJournal loads the journal at path into a fresh pool on e's chain,
+// as a restarted node does, and returns the pool and what it loaded; both
+// close with the test.
+func reloadJournal(t *testing.T, e *env, path string) (*Pool, JournalLoad) {
+	t.Helper()
+	fresh, err := New(Config{Chain: e.bc})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { fresh.Close() })
+	j, load := openJournal(t, fresh, path, 0)
+	t.Cleanup(func() { j.Close() })
+	return fresh, load
+}
+
 // crash drops j as a killed process would: the file keeps what was
 // written, and nothing is rewritten.
 func crash(t *testing.T, j *Journal) {
@@ -81,13 +96,7 @@ func TestJournalRoundTrip(t *testing.T) {
 	}
 	e.accept(e.block(e.genesisBlock(), "b1", l0))
 
-	fresh, err := New(Config{Chain: e.bc})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer fresh.Close()
-	j2, load := openJournal(t, fresh, path, 0)
-	defer j2.Close()
+	fresh, load := reloadJournal(t, e, path)
 	if want := (JournalLoad{Records: 3, Added: 2, Dropped: 1}); load != want {
 		t.Fatalf("load %+v, want %+v", load, want)
 	}

@@ -116,13 +116,7 @@ func TestReorgKeepsLocal(t *testing.T) {
 
 	// A crash now: a fresh pool loads every local from the file.
 	crash(t, j)
-	fresh, err := New(Config{Chain: e.bc})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer fresh.Close()
-	j2, load := openJournal(t, fresh, path, 0)
-	defer j2.Close()
+	_, load := reloadJournal(t, e, path)
 	if want := (JournalLoad{Records: 3, Added: 3}); load != want {
 		t.Fatalf("after a crash: load %+v, want %+v", load, want)
 	}
