@@ -87,7 +87,8 @@ type BlockChain struct {
 	index   *blockIndex
 	sigs    SigCache
 
-	receipts *receiptCache // filled receipts of recently read blocks
+	receipts *recentCache[[]*types.Receipt] // filled receipts of recently read blocks
+	blocks   *recentCache[*types.Block]     // decoded blocks, recently stored or read
 
 	processMu sync.Mutex // serialises ProcessBlock, reorgs and event delivery
 	orphans   *orphanPool
@@ -126,6 +127,7 @@ func New(cfg Config) (*BlockChain, error) {
 		orphans: newOrphanPool(cfg.MaxOrphans, cfg.MaxOrphanBytes),
 
 		receipts: newReceiptCache(receiptCacheBlocks, receiptCacheBytes),
+		blocks:   newBlockCache(blockCacheBlocks, blockCacheBytes),
 	}
 	st, err := state.New(state.Config{
 		DB:                cfg.DB,

@@ -136,6 +136,10 @@ func (bc *BlockChain) processBlock(b *types.Block) (Result, error) {
 		return res, err
 	}
 	bc.index.add(n)
+	// The connect reads the block back: from memory, with its transactions'
+	// hashes and senders already worked out. A copy, which the caller
+	// cannot change.
+	bc.blocks.add(hash, shareBlock(b))
 
 	tip := bc.index.tip()
 	if n.workSum.Cmp(tip.workSum) <= 0 {

@@ -30,6 +30,23 @@ func (bc *BlockChain) HeaderByHash(hash types.Hash) (*types.Header, error) {
 
 // BlockByHash returns any stored block, on any branch.
 func (bc *BlockChain) BlockByHash(hash types.Hash) (*types.Block, error) {
+	b, err := bc.blocks.load(hash, func() (*types.Block, error) { return bc.readBlock(hash) })
+	if err != nil {
+		return nil, err
+	}
+	return shareBlock(b), nil
+}
+
+// shareBlock returns a block for a caller: its own header and transaction
+// list, so that changing them cannot reach the cache, over the shared
+// (immutable) transactions.
+func shareBlock(b *types.Block) *types.Block {
+	h := *b.Header
+	return &types.Block{Header: &h, Txs: slices.Clone(b.Txs)}
+}
+
+// readBlock reads and decodes a stored block.
+func (bc *BlockChain) readBlock(hash types.Hash) (*types.Block, error) {
 	h, st, err := readHeader(bc.db, hash)
 	if err != nil {
 		return nil, notFound(err, "block "+hash.String())

@@ -17,7 +17,7 @@ import (
 )
 
 // purge empties the cache, so that the next read of any block misses.
-func (c *receiptCache) purge() {
+func (c *recentCache[V]) purge() {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	clear(c.entries)
@@ -25,7 +25,7 @@ func (c *receiptCache) purge() {
 }
 
 // has reports whether block hash is cached, without touching its recency.
-func (c *receiptCache) has(hash types.Hash) bool {
+func (c *recentCache[V]) has(hash types.Hash) bool {
 	c.mu.RLock()
 	defer c.mu.RUnlock()
 	return c.entries[hash] != nil
