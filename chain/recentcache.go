@@ -14,19 +14,21 @@ import (
 // eth_getLogs and eth_feeHistory over recent ranges reach further back.
 // A block of 500 transfers takes about 230 KiB filled, so for ordinary
 // blocks the block bound binds, and for full blocks or big logs the byte
-// one. Kept small: a loaded node's memory target (300 MB) has little room,
-// and pollers ask about the newest blocks.
+// one. Kept small: a loaded node's memory target (300 MB) has little room
+// (the garbage collector lets the heap reach twice what is live), and
+// pollers ask about the newest blocks.
 const (
 	receiptCacheBlocks = 64
-	receiptCacheBytes  = 16 << 20
+	receiptCacheBytes  = 4 << 20
 )
 
 // Bounds of the chain's cache of decoded blocks: the blocks just stored
 // (which the connect reads back), and the newest ones that RPC clients
-// and syncing peers ask for. A decoded transfer is about 500 bytes.
+// and syncing peers ask for. A decoded transfer is about 500 bytes, so a
+// block of 1,000 transfers about 500 KiB.
 const (
 	blockCacheBlocks = 32
-	blockCacheBytes  = 16 << 20
+	blockCacheBytes  = 4 << 20
 )
 
 // Sizes behind receiptsSize's estimate of what a block's receipts hold.
