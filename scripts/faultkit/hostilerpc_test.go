@@ -7,6 +7,7 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -59,14 +60,14 @@ func TestHostileRPCCases(t *testing.T) {
 		"endless-body":       "MiB sent",
 		"slowloris-headers":  "20 of 20 ended by the server",
 		"slowloris-body":     "20 of 20 ended by the server",
-		"noread-ws":          "1 of 1 dropped",
+		"noread-ws":          "1 of 1 dropped|big answers held back",
 		"big-response-batch": "cut)",
 	}
 	for _, r := range reports {
 		if r.verdict != verdictPass {
 			t.Errorf("%s: %s: got %s; want %s", r.name, r.verdict, r.got, r.want)
 		}
-		if want, ok := seen[r.name]; ok && !strings.Contains(r.got, want) {
+		if want, ok := seen[r.name]; ok && !slices.ContainsFunc(strings.Split(want, "|"), func(w string) bool { return strings.Contains(r.got, w) }) {
 			t.Errorf("%s: got %q, want it to say %q", r.name, r.got, want)
 		}
 		if strings.Contains(r.got, "not reached") {
